@@ -1,0 +1,82 @@
+/*
+ * ftwriter.h - write one flow-tools file the way flow-capture does.
+ *
+ * The writer creates the file under its temporary (tmp-) name, writes the
+ * stream-version-3 header with flow-capture's TLVs in flow-capture's order,
+ * buffers records (32 KiB uncompressed; compressed: one zlib stream, no
+ * flushes) and at close rewrites the header in place with the final counts
+ * and the DONE flag, then renames the file to its final name.
+ *
+ * It does not choose names or rotate (layout.h does) and never logs: errors
+ * come back as -1 with errno set and a message in the caller's buffer.
+ */
+#ifndef FLOWKEEP_FTWRITER_H
+#define FLOWKEEP_FTWRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ftfmt.h"
+
+struct ftw_opts {
+	int		version;	/* FT_VER_1, 5, 1005 or FT_VER_IP6 */
+	int		zlevel;		/* 0 = uncompressed, 1..9 zlib */
+	int		byte_order;	/* FT_LITTLE_ENDIAN / FT_BIG_ENDIAN;
+					 * 0 = host order */
+	const char	*hostname;	/* CAP_HOSTNAME, NULL = gethostname */
+	const char	*comment;	/* COMMENTS TLV, NULL = none */
+};
+
+struct ftw;
+
+/*
+ * Create path (truncating it) and write the opening header: CAP_START =
+ * cap_start, CAP_END = 0, FLOW_COUNT = 0, and the lost/corrupt/reset
+ * counters from initial (may be NULL).  Returns NULL on error.
+ */
+struct ftw *ftw_open(const char *path, const struct ftw_opts *opts,
+    uint32_t cap_start, const struct ft_counters *initial,
+    char *err, size_t errlen);
+
+/* Append n records.  Returns 0 or -1 (the file is then broken: close it). */
+int ftw_write(struct ftw *w, const struct ftrec *recs, size_t n);
+
+/* Records written so far, and bytes on disk so far (header + body). */
+uint32_t ftw_count(const struct ftw *w);
+uint64_t ftw_bytes(const struct ftw *w);
+
+/*
+ * Finish: flush (Z_FINISH), rewrite the header with CAP_END = cap_end, the
+ * counters in final (flow_count is always the number of records written)
+ * and DONE, close, and rename to final_path (NULL = keep the name).
+ * Frees w in every case.  Returns 0 or -1.
+ */
+int ftw_close(struct ftw *w, uint32_t cap_end,
+    const struct ft_counters *final, const char *final_path,
+    char *err, size_t errlen);
+
+/* Abandon a file (after an error): close the descriptor, free w, leave the
+ * file as it is. */
+void ftw_abort(struct ftw *w);
+
+/* Encode the header into buf (at most 512 bytes); returns its length.
+ * Exposed for tests and for repairing stale tmp- files. */
+size_t ftw_encode_header(uint8_t *buf, size_t len, const struct ftw_opts *o,
+    uint32_t cap_start, uint32_t cap_end, uint32_t flags,
+    const struct ft_counters *c);
+
+/* Encode one record of version ver and byte order bo into out; returns the
+ * record size.  Exposed for ftreader tests, flowkeep cat and repair. */
+size_t ftw_encode_record(const struct ftrec *r, int ver, int bo,
+    uint8_t *out);
+
+/*
+ * Finish a file left open by a crash: read its header and records (as many
+ * whole records as are there, inflating what can be inflated), and write a
+ * closed file with DONE, the real count and cap_end, then rename it to
+ * final_path.  Returns the number of records kept, or -1.
+ */
+long ftw_repair(const char *path, const char *final_path, uint32_t cap_end,
+    char *err, size_t errlen);
+
+#endif /* FLOWKEEP_FTWRITER_H */
