@@ -61,8 +61,8 @@
 #define FT_REC_SIZE_V6		72
 #define FT_REC_SIZE_V7		68
 #define FT_REC_SIZE_V1005	72
-#define FT_REC_SIZE_IP6		128
-#define FT_REC_SIZE_MAX		128
+#define FT_REC_SIZE_IP6		144	/* doc/ipv6-files.md */
+#define FT_REC_SIZE_MAX		144
 
 #define FT_HOSTNAME_MAX		68
 #define FT_COMMENTS_MAX		256
