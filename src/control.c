@@ -1,0 +1,424 @@
+/*
+ * control.c - control socket server and the status report (see control.h).
+ */
+#define _GNU_SOURCE
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include <config.h>	/* autoconf: PACKAGE_VERSION */
+
+#include "control.h"
+#include "ctlproto.h"
+#include "log.h"
+#include "util.h"
+
+#define CONTROL_TIMEOUT_S	10
+
+struct control {
+	struct evconnlistener	*lev;
+	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	const struct control_src *src;
+};
+
+/* ------------------------------------------------------------ status */
+
+static void
+fmt_duration(char *buf, size_t len, uint64_t secs)
+{
+	if (secs >= 86400)
+		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h%02" PRIu64 "m",
+		    secs / 86400, secs % 86400 / 3600, secs % 3600 / 60);
+	else if (secs >= 3600)
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m%02" PRIu64 "s",
+		    secs / 3600, secs % 3600 / 60, secs % 60);
+	else if (secs >= 60)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", secs / 60,
+		    secs % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "s", secs);
+}
+
+static uint64_t
+ago_s(uint64_t now_ms, uint64_t then_ms)
+{
+	return then_ms == 0 || then_ms > now_ms ? 0 : (now_ms - then_ms) / 1000;
+}
+
+static void
+text_listeners(const struct control_src *s, FILE *fp)
+{
+	struct collector_listener_info	li;
+	unsigned			i;
+
+	fprintf(fp, "listeners:\n");
+	for (i = 0; i < collector_listener_count(s->coll); i++) {
+		collector_listener_get(s->coll, i, &li);
+		fprintf(fp, "  %s port %u: %" PRIu64 " datagrams, %" PRIu64
+		    " kernel drops, receive buffer %u bytes\n", li.addr,
+		    li.port, li.datagrams, li.kernel_drops, li.rcvbuf);
+	}
+}
+
+static void
+text_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
+    FILE *fp)
+{
+	char		addr[64];
+	unsigned	j;
+
+	util_addr_str(e->af, &e->addr, addr, sizeof(addr));
+	fprintf(fp, "  %s  v%d  source ids", addr, e->version);
+	for (j = 0; j < e->nsource_ids && j < 8; j++)
+		fprintf(fp, "%s%" PRIu32, j ? "," : " ", e->source_ids[j]);
+	if (e->nsource_ids == 0)
+		fprintf(fp, " -");
+	fprintf(fp, "\n    packets %" PRIu64 ", flows %" PRIu64 ", lost %"
+	    PRIu64 " flows / %" PRIu64 " packets, corrupt %" PRIu64
+	    ", sequence resets %" PRIu64 "\n", e->packets, e->flows, e->lost,
+	    e->lost_packets, e->corrupt, e->seq_resets);
+	fprintf(fp, "    templates %u, pending %u, sampling ", e->templates,
+	    e->pending);
+	if (e->sampling > 0)
+		fprintf(fp, "1:%" PRIu32, e->sampling);
+	else
+		fprintf(fp, "-");
+	fprintf(fp, ", last seen %" PRIu64 "s ago\n",
+	    ago_s(now_ms, e->last_seen_ms));
+}
+
+static void
+text_tree(const struct filemgr_info *fi, FILE *fp)
+{
+	fprintf(fp, "  %s: %s\n", fi->name[0] ? fi->name : "(main)",
+	    fi->root);
+	fprintf(fp, "    open: %s%s%s, %" PRIu64 " flows in the open file",
+	    fi->open4[0] ? fi->open4 : "-", fi->open6[0] ? " + " : "",
+	    fi->open6, fi->flows4 + fi->flows6);
+	fprintf(fp, ", %" PRIu64 " files closed, disk %" PRIu64 " bytes\n",
+	    fi->files_closed, fi->disk_bytes);
+	fprintf(fp, "    lossy conversions: %" PRIu64 " split, %" PRIu64
+	    " AS_TRANS, %" PRIu64 " ifIndex clamped, %" PRIu64
+	    " wrong family\n", fi->conv.split_records, fi->conv.as_trans,
+	    fi->conv.ifindex_clamped, fi->conv.wrong_family);
+}
+
+void
+control_status_text(const struct control_src *s, FILE *fp)
+{
+	struct proto_exporter_info	e;
+	struct filemgr_info		fi;
+	struct collector_totals		t;
+	uint64_t			now_ms = util_now_ms(), disk = 0;
+	unsigned			i, n;
+	char				up[64];
+
+	fmt_duration(up, sizeof(up), ago_s(now_ms, s->start_ms));
+	fprintf(fp, "flowkeepd %s, pid %ld, up %s\n", PACKAGE_VERSION,
+	    (long)getpid(), up);
+	text_listeners(s, fp);
+	n = proto_exporter_count(s->proto);
+	fprintf(fp, "exporters: %u\n", n);
+	for (i = 0; i < n; i++)
+		if (proto_exporter_get(s->proto, i, &e) == 0)
+			text_exporter(&e, now_ms, fp);
+	fprintf(fp, "devices:\n");
+	for (i = 0; i < s->ntrees; i++) {
+		filemgr_get_info(s->trees[i], &fi);
+		text_tree(&fi, fp);
+		disk += fi.disk_bytes;
+	}
+	collector_get_totals(s->coll, &t);
+	fprintf(fp, "totals: %" PRIu64 " datagrams, %" PRIu64 " bytes, %"
+	    PRIu64 " flows, %" PRIu64 " corrupt, %" PRIu64 " refused, %"
+	    PRIu64 " kernel drops, disk %" PRIu64 " bytes\n", t.datagrams,
+	    t.bytes, t.flows, t.corrupt, t.refused, t.kernel_drops, disk);
+}
+
+static void
+json_listeners(const struct control_src *s, FILE *fp)
+{
+	struct collector_listener_info	li;
+	unsigned			i;
+
+	fprintf(fp, "\"listeners\":[");
+	for (i = 0; i < collector_listener_count(s->coll); i++) {
+		collector_listener_get(s->coll, i, &li);
+		fprintf(fp, "%s{\"address\":", i ? "," : "");
+		util_json_str(fp, li.addr);
+		fprintf(fp, ",\"port\":%u,\"datagrams\":%" PRIu64
+		    ",\"kernel_drops\":%" PRIu64 ",\"rcvbuf\":%u}", li.port,
+		    li.datagrams, li.kernel_drops, li.rcvbuf);
+	}
+	fprintf(fp, "]");
+}
+
+static void
+json_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
+    FILE *fp)
+{
+	char		addr[64];
+	unsigned	j;
+
+	util_addr_str(e->af, &e->addr, addr, sizeof(addr));
+	fprintf(fp, "{\"address\":");
+	util_json_str(fp, addr);
+	fprintf(fp, ",\"version\":%d,\"source_ids\":[", e->version);
+	for (j = 0; j < e->nsource_ids && j < 8; j++)
+		fprintf(fp, "%s%" PRIu32, j ? "," : "", e->source_ids[j]);
+	fprintf(fp, "],\"packets\":%" PRIu64 ",\"flows\":%" PRIu64
+	    ",\"lost\":%" PRIu64 ",\"lost_packets\":%" PRIu64
+	    ",\"corrupt\":%" PRIu64 ",\"seq_resets\":%" PRIu64
+	    ",\"templates\":%u,\"pending\":%u,\"pending_expired\":%" PRIu64
+	    ",\"pending_dropped\":%" PRIu64 ",\"templates_evicted\":%" PRIu64
+	    ",\"sampling\":%" PRIu32 ",\"samplers\":%u,\"last_seen_s_ago\":%"
+	    PRIu64 "}", e->packets, e->flows, e->lost, e->lost_packets,
+	    e->corrupt, e->seq_resets, e->templates, e->pending,
+	    e->pending_expired, e->pending_dropped, e->templates_evicted,
+	    e->sampling, e->nsamplers, ago_s(now_ms, e->last_seen_ms));
+}
+
+static void
+json_tree(const struct filemgr_info *fi, FILE *fp)
+{
+	fprintf(fp, "{\"name\":");
+	util_json_str(fp, fi->name);
+	fprintf(fp, ",\"directory\":");
+	util_json_str(fp, fi->root);
+	fprintf(fp, ",\"open_file\":");
+	util_json_str(fp, fi->open4);
+	fprintf(fp, ",\"open_file6\":");
+	util_json_str(fp, fi->open6);
+	fprintf(fp, ",\"version\":%d,\"flows_open\":%" PRIu64
+	    ",\"flows_open6\":%" PRIu64 ",\"files_closed\":%" PRIu64
+	    ",\"disk_bytes\":%" PRIu64 ",\"lossy\":{\"split_records\":%"
+	    PRIu64 ",\"as_trans\":%" PRIu64 ",\"ifindex_clamped\":%" PRIu64
+	    ",\"wrong_family\":%" PRIu64 "}}", fi->version, fi->flows4,
+	    fi->flows6, fi->files_closed, fi->disk_bytes,
+	    fi->conv.split_records, fi->conv.as_trans,
+	    fi->conv.ifindex_clamped, fi->conv.wrong_family);
+}
+
+void
+control_status_json(const struct control_src *s, FILE *fp)
+{
+	struct proto_exporter_info	e;
+	struct filemgr_info		fi;
+	struct collector_totals		t;
+	uint64_t			now_ms = util_now_ms(), disk = 0;
+	unsigned			i, n, k = 0;
+
+	fprintf(fp, "{\"daemon\":{\"version\":");
+	util_json_str(fp, PACKAGE_VERSION);
+	fprintf(fp, ",\"pid\":%ld,\"uptime_s\":%" PRIu64 "},", (long)getpid(),
+	    ago_s(now_ms, s->start_ms));
+	json_listeners(s, fp);
+	fprintf(fp, ",\"exporters\":[");
+	n = proto_exporter_count(s->proto);
+	for (i = 0; i < n; i++) {
+		if (proto_exporter_get(s->proto, i, &e) != 0)
+			continue;
+		fprintf(fp, "%s", k++ ? "," : "");
+		json_exporter(&e, now_ms, fp);
+	}
+	fprintf(fp, "],\"devices\":[");
+	for (i = 0; i < s->ntrees; i++) {
+		filemgr_get_info(s->trees[i], &fi);
+		fprintf(fp, "%s", i ? "," : "");
+		json_tree(&fi, fp);
+		disk += fi.disk_bytes;
+	}
+	collector_get_totals(s->coll, &t);
+	fprintf(fp, "],\"totals\":{\"datagrams\":%" PRIu64 ",\"bytes\":%"
+	    PRIu64 ",\"flows\":%" PRIu64 ",\"corrupt\":%" PRIu64
+	    ",\"refused\":%" PRIu64 ",\"kernel_drops\":%" PRIu64
+	    ",\"disk_bytes\":%" PRIu64 "}}\n", t.datagrams, t.bytes, t.flows,
+	    t.corrupt, t.refused, t.kernel_drops, disk);
+}
+
+/* ------------------------------------------------------------ requests */
+
+static void
+ctl_answer(struct control *ctl, const struct ctl_request *req,
+    FILE *fp)
+{
+	const struct control_src	*s = ctl->src;
+	char				 err[256];
+
+	switch (req->cmd) {
+	case CTL_STATUS:
+		fprintf(fp, "OK\n");
+		control_status_text(s, fp);
+		break;
+	case CTL_STATUS_JSON:
+		fprintf(fp, "OK\n");
+		control_status_json(s, fp);
+		break;
+	case CTL_ROTATE:
+		if (s->rotate(s->arg) == 0)
+			fprintf(fp, "OK\nrotated\n");
+		else
+			fprintf(fp, "ERR rotation failed\n");
+		break;
+	case CTL_RELOAD:
+		err[0] = '\0';
+		if (s->reload(s->arg, err, sizeof(err)) == 0)
+			fprintf(fp, "OK\nreloaded\n");
+		else
+			fprintf(fp, "ERR %s\n", err);
+		break;
+	case CTL_VERSION_CMD:
+		fprintf(fp, "OK\nflowkeepd %s protocol %d\n", PACKAGE_VERSION,
+		    CTL_VERSION);
+		break;
+	default:
+		fprintf(fp, "ERR unknown command\n");
+	}
+}
+
+static void
+ctl_reply(struct control *ctl, struct bufferevent *bev, const char *line,
+    size_t len)
+{
+	struct ctl_request	 req;
+	char			 err[256], *buf = NULL;
+	size_t			 blen = 0;
+	FILE			*fp;
+
+	if ((fp = open_memstream(&buf, &blen)) == NULL) {
+		evbuffer_add_printf(bufferevent_get_output(bev),
+		    "ERR out of memory\n");
+		return;
+	}
+	if (ctl_parse_request(line, len, &req, err, sizeof(err)) != 0)
+		fprintf(fp, "ERR %s\n", err);
+	else
+		ctl_answer(ctl, &req, fp);
+	fclose(fp);
+	evbuffer_add(bufferevent_get_output(bev), buf, blen);
+	free(buf);
+}
+
+static void
+ctl_on_write(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		bufferevent_free(bev);
+}
+
+static void
+ctl_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	bufferevent_free(bev);
+}
+
+static void
+ctl_on_read(struct bufferevent *bev, void *arg)
+{
+	struct control	*ctl = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	char		*line;
+	size_t		 len;
+
+	line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+	if (line == NULL) {
+		if (evbuffer_get_length(in) <= CTL_LINE_MAX)
+			return;
+		evbuffer_add_printf(bufferevent_get_output(bev),
+		    "ERR request too long\n");
+	} else {
+		ctl_reply(ctl, bev, line, len);
+		free(line);
+	}
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setcb(bev, NULL, ctl_on_write, ctl_on_event, ctl);
+	bufferevent_enable(bev, EV_WRITE);
+}
+
+static void
+ctl_on_accept(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct control		*ctl = arg;
+	struct bufferevent	*bev;
+	struct timeval		 tv = { CONTROL_TIMEOUT_S, 0 };
+
+	bev = bufferevent_socket_new(evconnlistener_get_base(lev), fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		close(fd);
+		return;
+	}
+	bufferevent_setcb(bev, ctl_on_read, NULL, ctl_on_event, ctl);
+	bufferevent_set_timeouts(bev, &tv, &tv);
+	bufferevent_enable(bev, EV_READ);
+}
+
+static void
+ctl_remove_stale(const char *path)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		if (unlink(path) == 0)
+			log_info("removed stale control socket %s", path);
+	}
+}
+
+struct control *
+control_init(struct event_base *base, const char *path,
+    const struct control_src *src)
+{
+	struct control		*ctl;
+	struct sockaddr_un	 sun;
+
+	if (path == NULL || path[0] == '\0')
+		return NULL;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (util_strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		log_warnx("control socket path too long: %s", path);
+		return NULL;
+	}
+	if ((ctl = calloc(1, sizeof(*ctl))) == NULL)
+		return NULL;
+	ctl->src = src;
+	util_strlcpy(ctl->path, path, sizeof(ctl->path));
+	ctl_remove_stale(path);
+	ctl->lev = evconnlistener_new_bind(base, ctl_on_accept, ctl,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
+	    (struct sockaddr *)&sun, (int)sizeof(sun));
+	if (ctl->lev == NULL) {
+		log_warn("control socket %s", path);
+		free(ctl);
+		return NULL;
+	}
+	if (chmod(path, 0660) != 0)
+		log_warn("chmod %s", path);
+	log_info("control socket %s", path);
+	return ctl;
+}
+
+void
+control_free(struct control *ctl)
+{
+	if (ctl == NULL)
+		return;
+	evconnlistener_free(ctl->lev);
+	unlink(ctl->path);
+	free(ctl);
+}

@@ -1,0 +1,48 @@
+/*
+ * control.h - the daemon end of the control socket (protocol: ctlproto.h).
+ *
+ * A unix stream socket (mode 0660; a stale socket is removed at start)
+ * served by libevent: one request line per connection, parsed with
+ * ctl_parse_request, answered into the connection's output buffer (never a
+ * blocking write), then the connection is closed.  status and status-json
+ * describe the daemon, its listeners, every exporter the decoder knows and
+ * every directory tree; rotate and reload call back into the daemon.
+ */
+#ifndef FLOWKEEP_CONTROL_H
+#define FLOWKEEP_CONTROL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "collector.h"
+#include "filemgr.h"
+#include "proto/proto.h"
+
+struct event_base;
+struct control;
+
+/* What the status commands read, and the daemon's actions.  Owned by the
+ * daemon, which keeps it current (trees change on reload). */
+struct control_src {
+	struct collector	*coll;
+	struct proto_ctx	*proto;
+	struct filemgr		**trees;
+	unsigned		 ntrees;
+	uint64_t		 start_ms;
+	int			 (*rotate)(void *arg);
+	int			 (*reload)(void *arg, char *err, size_t errlen);
+	void			*arg;
+};
+
+/* Listen on path; NULL on failure (logged). */
+struct control *control_init(struct event_base *base, const char *path,
+    const struct control_src *src);
+
+/* Write the status as text for people, or as one JSON object. */
+void control_status_text(const struct control_src *src, FILE *fp);
+void control_status_json(const struct control_src *src, FILE *fp);
+
+/* Stop listening and remove the socket. */
+void control_free(struct control *ctl);
+
+#endif /* FLOWKEEP_CONTROL_H */

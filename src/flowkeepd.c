@@ -1,0 +1,483 @@
+/*
+ * flowkeepd.c - the NetFlow collector daemon.
+ *
+ * main() is the table of contents: configuration, logging, detaching,
+ * sockets, then the modules in order (decoder state, directory trees,
+ * collector, control socket, signals, timer), the event loop, and a clean
+ * shutdown that closes and renames the open files and saves the state.
+ */
+#define _GNU_SOURCE
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "collector.h"
+#include "config.h"
+#include "control.h"
+#include "filemgr.h"
+#include "log.h"
+#include "statefile.h"
+#include "util.h"
+
+struct daemon {
+	struct fk_config	 cfg;
+	int			 argc;
+	char			**argv;
+	int			 quickstart;
+	char			 root[PATH_MAX];	/* absolute workdir */
+	char			 pidpath[PATH_MAX + 16];
+	struct event_base	*base;
+	struct proto_ctx	*proto;
+	struct statefile	*state;
+	struct collector	*coll;
+	struct control		*ctl;
+	struct control_src	 src;
+	struct filemgr		*trees[1 + FK_MAX_DEVICES];
+	unsigned		 ntrees;
+	struct event		*sigev[6];
+	struct event		*timer;
+	uint64_t		 start_ms;
+	int64_t			 stat_minute;
+};
+
+/* ------------------------------------------------------------ start-up */
+
+static void
+daemon_parse(struct daemon *d, int argc, char **argv)
+{
+	char	err[512];
+	int	check = 0, rc, i;
+
+	d->argc = argc;
+	d->argv = argv;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--quickstart") == 0)
+			d->quickstart = 1;
+	config_defaults(&d->cfg);
+	err[0] = '\0';
+	rc = config_parse_argv(&d->cfg, argc, argv, &check, err, sizeof(err));
+	if (rc == 1)
+		exit(0);
+	if (rc == 0 && config_validate(&d->cfg, err, sizeof(err)) != 0)
+		rc = 2;
+	if (rc != 0) {
+		fprintf(stderr, "flowkeepd: %s\n", err[0] ? err : "bad usage");
+		config_usage(stderr);
+		exit(2);
+	}
+}
+
+/* The work directory as an absolute path (we do not chdir into it). */
+static void
+daemon_root(struct daemon *d)
+{
+	char	cwd[PATH_MAX];
+
+	if (d->cfg.workdir[0] == '/') {
+		util_strlcpy(d->root, d->cfg.workdir, sizeof(d->root));
+		return;
+	}
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("getcwd: %s", strerror(errno));
+	if ((size_t)snprintf(d->root, sizeof(d->root), "%s/%s", cwd,
+	    d->cfg.workdir[0] ? d->cfg.workdir : ".") >= sizeof(d->root))
+		fatal("work directory path too long");
+}
+
+static void
+daemon_detach(struct daemon *d)
+{
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) == -1)
+		fatal("fork: %s", strerror(errno));
+	if (pid != 0)
+		_exit(0);
+	if (setsid() == -1)
+		fatal("setsid: %s", strerror(errno));
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	if (!d->cfg.keep_umask)
+		umask(022);
+}
+
+static void
+daemon_pidfile(struct daemon *d)
+{
+	FILE	*fp;
+
+	if (d->cfg.foreground || d->cfg.pidfile[0] == '\0' ||
+	    strcmp(d->cfg.pidfile, "-") == 0)
+		return;
+	snprintf(d->pidpath, sizeof(d->pidpath), "%s.%u", d->cfg.pidfile,
+	    collector_port(d->coll));
+	if ((fp = fopen(d->pidpath, "w")) == NULL) {
+		log_warn("pidfile %s", d->pidpath);
+		d->pidpath[0] = '\0';
+		return;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	fclose(fp);
+}
+
+static void
+daemon_banner(const struct daemon *d)
+{
+	unsigned	i;
+
+	fprintf(stderr,
+	    "\nflowkeepd quick start\n"
+	    "  flow files go to:  %s\n"
+	    "  listening on UDP:", d->root);
+	for (i = 0; i < d->cfg.nlisten; i++)
+		fprintf(stderr, " %s:%u", d->cfg.listen[i].host[0] ?
+		    d->cfg.listen[i].host : "*", d->cfg.listen[i].port);
+	fprintf(stderr,
+	    "\n  control socket:    %s\n\n"
+	    "Point a router at this host, port %u, for example:\n"
+	    "  Cisco IOS (v5):  ip flow-export destination <this host> %u\n"
+	    "                   ip flow-export version 5\n"
+	    "  Cisco IOS (v9):  flow exporter FK / destination <this host> /"
+	    " transport udp %u / export-protocol netflow-v9\n"
+	    "  Junos:           set forwarding-options sampling instance FK"
+	    " family inet output flow-server <this host> port %u version9\n"
+	    "Check that flows arrive with:  flowkeep status\n\n",
+	    d->cfg.control, d->cfg.listen[0].port, d->cfg.listen[0].port,
+	    d->cfg.listen[0].port, d->cfg.listen[0].port);
+}
+
+/* ------------------------------------------------------------ trees */
+
+static struct filemgr *
+tree_new(const struct daemon *d, const char *name, const char *root)
+{
+	struct filemgr_opts	o;
+	const struct fk_config	*c = &d->cfg;
+
+	memset(&o, 0, sizeof(o));
+	o.name = name;
+	o.root = root;
+	o.nesting = c->nesting;
+	o.rotations = c->rotations;
+	o.zlevel = c->zlevel;
+	o.byte_order = c->byte_order;
+	o.version = c->version;
+	o.hostname = c->hostname;
+	o.comment = c->comment;
+	o.rotate_prog = c->rotate_prog;
+	o.expire_files = c->expire_files;
+	o.expire_bytes = c->expire_bytes;
+	o.dry_run = c->debug > 0;
+	return filemgr_new(&o);
+}
+
+/* Build the trees of d->cfg; carry the file version of old trees with the
+ * same root over.  0 or -1. */
+static int
+trees_init(struct daemon *d, struct filemgr **old, unsigned nold)
+{
+	char		 root[PATH_MAX + FK_PATH_MAX];
+	struct filemgr_info fi;
+	unsigned	 i, j;
+	uint64_t	 now = util_now_ms();
+
+	d->ntrees = 0;
+	for (i = 0; i <= d->cfg.ndevices; i++) {
+		const struct fk_device *dev = i ? &d->cfg.devices[i - 1] : NULL;
+
+		if (dev == NULL)
+			util_strlcpy(root, d->root, sizeof(root));
+		else if (dev->workdir[0] == '/')
+			util_strlcpy(root, dev->workdir, sizeof(root));
+		else
+			snprintf(root, sizeof(root), "%s/%s", d->root,
+			    dev->workdir[0] ? dev->workdir : dev->name);
+		d->trees[i] = tree_new(d, dev ? dev->name : "", root);
+		if (d->trees[i] == NULL)
+			return -1;
+		d->ntrees++;
+		for (j = 0; j < nold; j++) {
+			filemgr_get_info(old[j], &fi);
+			if (strcmp(fi.root, root) == 0 && fi.version != 0)
+				filemgr_set_version(d->trees[i], fi.version);
+		}
+		if (filemgr_start(d->trees[i], now) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+trees_close_files(struct daemon *d)
+{
+	uint64_t	now = util_now_ms();
+	unsigned	i;
+
+	for (i = 0; i < d->ntrees; i++)
+		filemgr_close_files(d->trees[i], now);
+}
+
+static void
+trees_free(struct filemgr **trees, unsigned n)
+{
+	uint64_t	now = util_now_ms();
+	unsigned	i;
+
+	for (i = 0; i < n; i++)
+		filemgr_free(trees[i], now);
+}
+
+/* ------------------------------------------------------------ actions */
+
+static int
+daemon_rotate(void *arg)
+{
+	struct daemon	*d = arg;
+
+	log_info("rotating on request");
+	trees_close_files(d);
+	return 0;
+}
+
+static void
+daemon_apply(struct daemon *d)
+{
+	collector_set_routes(d->coll, &d->cfg, d->trees, d->ntrees);
+	d->src.trees = d->trees;
+	d->src.ntrees = d->ntrees;
+}
+
+static int
+daemon_reload(void *arg, char *err, size_t errlen)
+{
+	struct daemon		*d = arg;
+	struct fk_config	 nc, oc = d->cfg;
+	struct filemgr		*old[1 + FK_MAX_DEVICES];
+	unsigned		 nold = d->ntrees;
+	int			 check = 0;
+
+	trees_close_files(d);
+	config_defaults(&nc);
+	if (config_parse_argv(&nc, d->argc, d->argv, &check, err,
+	    errlen) != 0 || config_validate(&nc, err, errlen) != 0) {
+		log_warnx("reload: %s (keeping the old configuration)", err);
+		return -1;
+	}
+	memcpy(old, d->trees, sizeof(old));
+	d->cfg = nc;
+	/* sockets, control socket and state file stay as they are */
+	memcpy(d->cfg.listen, oc.listen, sizeof(oc.listen));
+	d->cfg.nlisten = oc.nlisten;
+	memcpy(d->cfg.control, oc.control, sizeof(oc.control));
+	memcpy(d->cfg.statefile, oc.statefile, sizeof(oc.statefile));
+	if (trees_init(d, old, nold) != 0) {
+		log_warnx("reload: cannot set up the directory trees");
+		trees_free(d->trees, d->ntrees);
+		memcpy(d->trees, old, sizeof(old));
+		d->ntrees = nold;
+		d->cfg = oc;
+		util_strlcpy(err, "directory trees", errlen);
+		return -1;
+	}
+	trees_free(old, nold);
+	daemon_apply(d);
+	log_info("configuration reloaded");
+	return 0;
+}
+
+/* ------------------------------------------------------------ events */
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	char		 err[256];
+	pid_t		 pid;
+	int		 st;
+
+	switch (sig) {
+	case SIGHUP:
+		log_info("SIGHUP: closing files, reloading");
+		(void)daemon_reload(d, err, sizeof(err));
+		break;
+	case SIGCHLD:
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				log_warnx("rotate program (pid %ld) exited "
+				    "with status %d", (long)pid,
+				    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		break;
+	default:
+		log_info("%s: shutting down", strsignal((int)sig));
+		event_base_loopbreak(d->base);
+	}
+}
+
+static void
+stat_lines(struct daemon *d, uint64_t now_ms)
+{
+	struct proto_exporter_info	e;
+	char				addr[64];
+	unsigned			i, n = proto_exporter_count(d->proto);
+
+	for (i = 0; i < n; i++) {
+		if (proto_exporter_get(d->proto, i, &e) != 0)
+			continue;
+		util_addr_str(e.af, &e.addr, addr, sizeof(addr));
+		log_info("STAT: now=%" PRIu64 " startup=%" PRIu64 " src_ip=%s "
+		    "dst_ip=%s d_ver=%d pkts=%" PRIu64 " flows=%" PRIu64
+		    " lost=%" PRIu64 " reset=%" PRIu64 " filter_drops=0",
+		    now_ms / 1000, d->start_ms / 1000, addr,
+		    d->cfg.listen[0].host[0] ? d->cfg.listen[0].host : "0.0.0.0",
+		    e.version, e.packets, e.flows, e.lost, e.seq_resets);
+	}
+}
+
+static void
+maybe_stat(struct daemon *d, uint64_t now_ms)
+{
+	int64_t	minute = (int64_t)(now_ms / 60000);
+
+	if (d->cfg.stat_minutes <= 0 || minute == d->stat_minute)
+		return;
+	if (d->stat_minute >= 0 && minute % d->cfg.stat_minutes != 0)
+		return;
+	d->stat_minute = minute;
+	stat_lines(d, now_ms);
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	uint64_t	 now = util_now_ms();
+	unsigned	 i;
+
+	for (i = 0; i < d->ntrees; i++)
+		filemgr_tick(d->trees[i], now);
+	proto_expire(d->proto, now);
+	statefile_maybe_save(d->state, d->proto, util_mono_ms());
+	maybe_stat(d, now);
+}
+
+static void
+events_init(struct daemon *d)
+{
+	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGQUIT, SIGINT,
+	    SIGCHLD };
+	struct timeval		 tv = { 1, 0 };
+	unsigned		 i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		d->sigev[i] = evsignal_new(d->base, sigs[i], on_signal, d);
+		if (d->sigev[i] == NULL || event_add(d->sigev[i], NULL) != 0)
+			fatal("signal events");
+	}
+	d->timer = event_new(d->base, -1, EV_PERSIST, on_timer, d);
+	if (d->timer == NULL || event_add(d->timer, &tv) != 0)
+		fatal("timer event");
+}
+
+static void
+control_start(struct daemon *d)
+{
+	d->src.coll = d->coll;
+	d->src.proto = d->proto;
+	d->src.start_ms = d->start_ms;
+	d->src.rotate = daemon_rotate;
+	d->src.reload = daemon_reload;
+	d->src.arg = d;
+	daemon_apply(d);
+	if (d->cfg.control[0] != '\0') {
+		d->ctl = control_init(d->base, d->cfg.control, &d->src);
+		if (d->ctl == NULL)
+			fatal("cannot open the control socket %s",
+			    d->cfg.control);
+	}
+}
+
+static void
+decoder_init(struct daemon *d)
+{
+	if ((d->proto = proto_new(&d->cfg.limits)) == NULL)
+		fatal("out of memory");
+	if ((d->state = statefile_new(d->cfg.statefile)) == NULL)
+		fatal("out of memory");
+	(void)statefile_load(d->state, d->proto);
+}
+
+/* ------------------------------------------------------------ shutdown */
+
+static void
+daemon_shutdown(struct daemon *d)
+{
+	unsigned	i;
+
+	trees_free(d->trees, d->ntrees);
+	d->ntrees = 0;
+	(void)statefile_save(d->state, d->proto);
+	control_free(d->ctl);
+	collector_free(d->coll);
+	for (i = 0; i < sizeof(d->sigev) / sizeof(d->sigev[0]); i++)
+		if (d->sigev[i] != NULL)
+			event_free(d->sigev[i]);
+	event_free(d->timer);
+	statefile_free(d->state);
+	proto_free(d->proto);
+	event_base_free(d->base);
+	if (d->pidpath[0] != '\0')
+		unlink(d->pidpath);
+	log_info("exiting");
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct daemon	d;
+
+	d.stat_minute = -1;
+	daemon_parse(&d, argc, argv);
+	log_init("flowkeepd", d.cfg.foreground, d.cfg.debug);
+	daemon_root(&d);
+	if (!d.cfg.foreground)
+		daemon_detach(&d);
+	if ((d.coll = collector_open(&d.cfg)) == NULL)
+		fatal("cannot open the listen sockets");
+	if (d.quickstart)
+		daemon_banner(&d);
+	d.start_ms = util_now_ms();
+	if ((d.base = event_base_new()) == NULL)
+		fatal("event_base_new");
+	decoder_init(&d);
+	if (trees_init(&d, NULL, 0) != 0)
+		fatal("cannot set up the directory trees under %s", d.root);
+	if (collector_init(d.coll, d.base, d.proto) != 0)
+		fatal("collector events");
+	control_start(&d);
+	events_init(&d);
+	daemon_pidfile(&d);
+	log_info("started, writing to %s", d.root);
+	event_base_dispatch(d.base);
+	daemon_shutdown(&d);
+	return 0;
+}
