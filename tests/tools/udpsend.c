@@ -191,7 +191,7 @@ main(int argc, char **argv)
 {
 	struct sender	 s;
 	const char	*src = NULL;
-	int		 ch, i;
+	int		 ch, i, rc = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.limit = -1;
@@ -218,12 +218,15 @@ main(int argc, char **argv)
 	if (argc < 3)
 		usage();
 	if (open_socket(&s, argv[0], argv[1], src) != 0)
-		return 1;
-	for (i = 2; i < argc; i++)
+		rc = 1;
+	for (i = 2; rc == 0 && i < argc; i++)
 		if (send_file(&s, argv[i]) != 0)
-			return 1;
-	printf("%ld\n", s.sent);
-	freeaddrinfo(s.dst);
-	close(s.fd);
-	return 0;
+			rc = 1;
+	if (rc == 0)
+		printf("%ld\n", s.sent);
+	if (s.dst != NULL)
+		freeaddrinfo(s.dst);
+	if (s.fd > 0)
+		close(s.fd);
+	return rc;
 }
