@@ -53,6 +53,7 @@ print(s.getsockname()[1])'
 # until its control socket exists.
 fk_start() {
 	_log=$1; _ctl=$2; shift 2
+	rm -f "$_ctl"
 	"$FLOWKEEPD" "$@" >"$_log" 2>&1 &
 	FK_PID=$!
 	_i=0
