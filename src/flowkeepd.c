@@ -142,8 +142,16 @@ daemon_pidfile(struct daemon *d)
 static void
 daemon_banner(const struct daemon *d)
 {
-	unsigned	i;
+	char		host[256], ctl[PATH_MAX + FK_PATH_MAX], cwd[PATH_MAX];
+	unsigned	i, port = d->cfg.listen[0].port;
 
+	if (gethostname(host, sizeof(host)) != 0)
+		util_strlcpy(host, "<this host>", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (d->cfg.control[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
+		snprintf(ctl, sizeof(ctl), "%s/%s", cwd, d->cfg.control);
+	else
+		util_strlcpy(ctl, d->cfg.control, sizeof(ctl));
 	fprintf(stderr,
 	    "\nflowkeepd quick start\n"
 	    "  flow files go to:  %s\n"
@@ -153,16 +161,15 @@ daemon_banner(const struct daemon *d)
 		    d->cfg.listen[i].host : "*", d->cfg.listen[i].port);
 	fprintf(stderr,
 	    "\n  control socket:    %s\n\n"
-	    "Point a router at this host, port %u, for example:\n"
-	    "  Cisco IOS (v5):  ip flow-export destination <this host> %u\n"
+	    "Point a router at %s, UDP port %u, for example:\n"
+	    "  Cisco IOS (v5):  ip flow-export destination %s %u\n"
 	    "                   ip flow-export version 5\n"
-	    "  Cisco IOS (v9):  flow exporter FK / destination <this host> /"
+	    "  Cisco IOS (v9):  flow exporter FK / destination %s /"
 	    " transport udp %u / export-protocol netflow-v9\n"
 	    "  Junos:           set forwarding-options sampling instance FK"
-	    " family inet output flow-server <this host> port %u version9\n"
-	    "Check that flows arrive with:  flowkeep status\n\n",
-	    d->cfg.control, d->cfg.listen[0].port, d->cfg.listen[0].port,
-	    d->cfg.listen[0].port, d->cfg.listen[0].port);
+	    " family inet output flow-server %s port %u version9\n"
+	    "Check that flows arrive with:  flowkeep status --socket %s\n\n",
+	    ctl, host, port, host, port, host, port, host, port, ctl);
 }
 
 /* ------------------------------------------------------------ trees */

@@ -8,7 +8,10 @@
 #     exporter) and in the PKT_CORRUPT header field of the file;
 #  3. SIGHUP closes and renames the open file, a new one follows;
 #  4. SIGINT closes cleanly (exit 0, no tmp- left, files readable);
-#  5. a bad command line exits 2 with a usage line.
+#  5. a bad command line exits 2 with a usage line;
+#  6. a config file with an allow-list and a device: refused datagrams are
+#     counted, each exporter's flows land in its tree, -R runs after each
+#     rename with the path relative to the tree.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
 need_shared
@@ -140,6 +143,51 @@ rc=$?
 echo "  flowkeepd --no-such-option: exit $rc"
 [ $rc = 2 ] || fail "exit status $rc, want 2"
 grep -qi usage "$T/out" || fail "no usage line"
+
+echo "== 6. allow-list, devices, -R"
+W6=$T/w6
+cat >"$T/fk.conf" <<EOF
+allow 127.0.4.0/24
+allow 127.0.5.0/24
+device "edge" {
+	workdir "edge"
+	exporter 127.0.5.0/24
+}
+EOF
+printf '#!/bin/sh\necho "$(pwd) $1" >>"%s/rotated.txt"\n' "$T" >"$T/onrotate.sh"
+chmod +x "$T/onrotate.sh"
+fk_start "$T/log6" "$CTL" --config "$T/fk.conf" -D -w "$W6" -z0 -N 0 \
+    -R "$T/onrotate.sh" --control "$CTL" --statefile "$T/state6" \
+    "127.0.0.1/0/$PORT"
+"$UDPSEND" -b 127.0.4.1 127.0.0.1 "$PORT" "$V5" >/dev/null
+"$UDPSEND" -b 127.0.5.1 127.0.0.1 "$PORT" "$V5" >/dev/null
+"$UDPSEND" -b 127.0.0.1 127.0.0.1 "$PORT" "$V5" >/dev/null
+sleep 0.5
+refused=$(status_json | python3 -c \
+    'import json, sys; print(json.load(sys.stdin)["totals"]["refused"])')
+fk_stop QUIT || fail "exit status"
+sleep 0.5
+main=$(find "$W6" -maxdepth 1 -name 'ft-*')
+edge=$(find "$W6/edge" -name 'ft-*')
+[ -n "$main" ] && [ -n "$edge" ] || fail "missing files: '$main' '$edge'"
+m_exp=$("$FTDUMP" "$main" | cut -f1 | sort -u | tr '\n' ' ')
+e_exp=$("$FTDUMP" "$edge" | cut -f1 | sort -u | tr '\n' ' ')
+m_n=$("$FTDUMP" "$main" | wc -l | tr -d ' ')
+e_n=$("$FTDUMP" "$edge" | wc -l | tr -d ' ')
+m_bad=$(header_field "$main" 13)
+echo "  refused $refused datagrams (3 sent from 127.0.0.1)"
+echo "  main tree: $m_n flows from $m_exp(PKT_CORRUPT $m_bad)"
+echo "  edge tree: $e_n flows from $e_exp"
+[ "$refused" = 3 ] || fail "refused $refused, want 3"
+[ "$m_bad" = 3 ] || fail "PKT_CORRUPT $m_bad, want 3"
+[ "$m_exp" = "127.0.4.1 " ] && [ "$m_n" = 70 ] || fail "main tree content"
+[ "$e_exp" = "127.0.5.1 " ] && [ "$e_n" = 70 ] || fail "edge tree content"
+[ -f "$T/rotated.txt" ] || fail "-R program did not run"
+echo "  -R ran: $(tr '\n' ';' <"$T/rotated.txt")"
+while read -r dir rel; do
+	[ -f "$dir/$rel" ] || fail "-R got $rel in $dir, which is not a file"
+done <"$T/rotated.txt"
+[ "$(wc -l <"$T/rotated.txt" | tr -d ' ')" = 2 ] || fail "-R did not run twice"
 
 echo "PASS"
 exit 0
