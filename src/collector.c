@@ -59,7 +59,7 @@ struct collector {
 	struct collector_totals	 tot;
 };
 
-#define CBUF_SIZE	CMSG_SPACE(sizeof(uint32_t)) + 64
+#define CBUF_SIZE	(CMSG_SPACE(sizeof(uint32_t)) + 64)
 
 /* ------------------------------------------------------------ sockets */
 
