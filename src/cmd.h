@@ -1,0 +1,31 @@
+/*
+ * cmd.h - the commands of the `flowkeep` operator CLI, one file each.
+ *
+ * flowkeep.c holds the table that maps a command name to its function and
+ * usage line.  A command gets the arguments after its name (argv[0] is the
+ * command name) and returns the exit status: 0 done, 1 failed, 2 usage
+ * error (after calling cmd_usage()).
+ */
+#ifndef FLOWKEEP_CMD_H
+#define FLOWKEEP_CMD_H
+
+/* `flowkeep status [--json] [--socket PATH]`: ask the daemon. */
+int cmd_status(int argc, char **argv);
+
+/* `flowkeep replay FILE... --to HOST:PORT --version 5|9 [--rate N]
+ * [--from ADDR] [--loop N]`: send flow files as NetFlow datagrams. */
+int cmd_replay(int argc, char **argv);
+
+/* `flowkeep check [--config FILE]`: validate and print a configuration. */
+int cmd_check(int argc, char **argv);
+
+/* Print "usage: flowkeep <usage of cmd>" on stderr; returns 2. */
+int cmd_usage(const char *cmd);
+
+/* Match argv[*i] against a long option that takes a value ("--to X" or
+ * "--to=X"); on a match *val is set and *i advanced.  1 match, 0 not this
+ * option, -1 the value is missing. */
+int cmd_optval(int argc, char **argv, int *i, const char *name,
+    const char **val);
+
+#endif /* FLOWKEEP_CMD_H */
