@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "src/config.h"
+#include "storage/expire.h"
 
 #define CONF_DIR	TEST_DATA_DIR "/config"
 #define VEC_DIR		SHARED_DIR "/vectors/flow-tools"
@@ -602,12 +603,23 @@ expect_size(const char *arg, int ok, unsigned long long want)
 	int check;
 
 	if (!ok) {
+		uint64_t v;
+
 		assert_int_equal(run_argv(&c, &check, err, sizeof(err), "-E",
 		    arg, NULL), 2);
+		if (expire_parse_size(arg, &v) != -1)
+			fail_msg("expire_parse_size accepts \"%s\"", arg);
 		return;
 	}
 	if (run_argv(&c, &check, err, sizeof(err), "-E", arg, NULL) != 0)
 		fail_msg("-E %s: %s", arg, err);
+	/* the expiry module reads sizes by the same rules */
+	{
+		uint64_t v;
+
+		assert_int_equal(expire_parse_size(arg, &v), 0);
+		assert_true(v == want);
+	}
 	if (c.expire_bytes != want)
 		fail_msg("-E %s: got %llu, want %llu", arg,
 		    (unsigned long long)c.expire_bytes, want);
