@@ -29,7 +29,7 @@ struct replay_opts {
 	const char	*to;
 	const char	*from;
 	int		 version;
-	unsigned long	 rate;		/* flows per second, 0 = no limit */
+	unsigned long	 rate;		/* flows/s, 0 = no limit */
 	unsigned long	 loop;
 	char		**files;
 	int		 nfiles;

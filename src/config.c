@@ -1490,7 +1490,7 @@ config_validate(const struct fk_config *c, char *err, size_t errlen)
 struct argstate {
 	struct fk_config *c;
 	int		 check;
-	int		 done;		/* --help / --version printed */
+	int		 done;	/* --help / --version printed */
 	int		 listen_replaced;
 	int		 have_control, have_statefile, have_workdir;
 	int		 npositional;

@@ -120,8 +120,9 @@ cmd_check(int argc, char **argv)
 		if ((rc = cmd_optval(argc, argv, &i, "--config", &path)) != 1)
 			return cmd_usage("check");
 	config_defaults(&c);
-	if ((path != NULL && config_parse_file(&c, path, err,
-	    sizeof(err)) == -1) || config_validate(&c, err, sizeof(err)) == -1) {
+	if ((path != NULL &&
+	    config_parse_file(&c, path, err, sizeof(err)) == -1) ||
+	    config_validate(&c, err, sizeof(err)) == -1) {
 		fprintf(stderr, "flowkeep: %s\n", err);
 		return 1;
 	}

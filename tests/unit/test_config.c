@@ -25,7 +25,8 @@
 
 #define CONF_DIR	TEST_DATA_DIR "/config"
 #define VEC_DIR		SHARED_DIR "/vectors/flow-tools"
-#define EXAMPLE		TEST_DATA_DIR "/../../contrib/flowkeep.conf.example"
+#define EXAMPLE \
+	TEST_DATA_DIR "/../../contrib/flowkeep.conf.example"
 
 static char *
 slurp(const char *path, size_t *lenp)
@@ -405,7 +406,7 @@ test_argv_options(void **state)
 	assert_string_equal(c.workdir, "/tmp/fk");
 	assert_string_equal(c.control, "/tmp/fk/.flowkeepd.sock");
 	assert_string_equal(c.statefile, "/tmp/fk/.flowkeepd.state");
-	assert_int_equal(c.nlisten, 2);		/* no positional: defaults */
+	assert_int_equal(c.nlisten, 2);	/* no positional: defaults */
 
 	assert_int_equal(run_argv(&c, &check, err, sizeof(err), "-w", "w",
 	    "--control=/run/x.sock", "--statefile", "/var/s",
