@@ -6,7 +6,9 @@
  * replayed v5 file decodes to the same flow times.  Records without them
  * get header times made up from their own first/last times.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <netdb.h>
 #include <stdarg.h>

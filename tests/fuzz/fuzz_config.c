@@ -4,7 +4,9 @@
  * form parses back to the same settings), 1 a control request line, 2 an
  * address prefix.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,9 @@
  * NAME.err (the exact message).  FK_UPDATE_GOLDENS=1 rewrites them (see
  * tests/data/config/README).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
