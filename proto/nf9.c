@@ -508,8 +508,13 @@ nf9_options_templates(struct proto_hdr *h, struct cursor *c,
 		}
 		if ((f = nf9_read_fields(c, nf)) == NULL)
 			return;
-		nf9_learn(h, (uint16_t)tid, TMPL_KIND_OPTIONS, f, nf,
-		    slen / 4, b);
+		if (nf == 0) {
+			if (tmpl_remove(h->exp->tc, h->proto.source_id,
+			    (uint16_t)tid))
+				h->ctx->generation++;
+		} else
+			nf9_learn(h, (uint16_t)tid, TMPL_KIND_OPTIONS, f, nf,
+			    slen / 4, b);
 		free(f);
 	}
 }

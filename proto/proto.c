@@ -225,7 +225,7 @@ proto_batch_flush(struct proto_batch *b)
 struct proto_seq *
 proto_seq_get(struct proto_exporter *e, uint8_t kind, uint32_t key)
 {
-	struct proto_seq *s, *lru = &e->seq[0];
+	struct proto_seq *s, *lru = NULL, *fresh = NULL;
 	unsigned i;
 
 	for (i = 0; i < PROTO_NSEQ; i++) {
@@ -234,9 +234,13 @@ proto_seq_get(struct proto_exporter *e, uint8_t kind, uint32_t key)
 			s->used = ++e->seq_tick;
 			return s;
 		}
-		if (!s->valid || (lru->valid && s->used < lru->used))
+		if (!s->valid && fresh == NULL)
+			fresh = s;	/* the first free slot: keeps order */
+		if (s->valid && (lru == NULL || s->used < lru->used))
 			lru = s;
 	}
+	if (fresh != NULL)
+		lru = fresh;
 	memset(lru, 0, sizeof(*lru));
 	lru->kind = kind;
 	lru->key = key;

@@ -352,15 +352,16 @@ proto_state_load(struct proto_ctx *ctx, const uint8_t *buf, size_t len)
 	struct cursor c;
 	uint8_t magic[4];
 	uint32_t nexp;
-	unsigned version;
+	unsigned version, flags;
 
 	cur_init(&c, buf, len);
 	cur_bytes(&c, magic, 4);
 	version = cur_u16(&c);
-	(void)cur_u16(&c);
+	flags = cur_u16(&c);
 	nexp = cur_u32(&c);
 	if (!cur_ok(&c) || memcmp(magic, ST_MAGIC, 4) != 0 ||
-	    version != ST_VERSION || nexp > ctx->lim.max_exporters)
+	    version != ST_VERSION || flags != 0 ||
+	    nexp > ctx->lim.max_exporters)
 		return -1;
 	if ((tmp = proto_new(&ctx->lim)) == NULL)
 		return -1;

@@ -124,6 +124,23 @@ patch_seq(uint8_t *b, size_t len)
 	}
 }
 
+/* With FK_STATE_SEED_DIR set, keep a saved image as a fuzz seed. */
+static void
+dump_state(const uint8_t *buf, size_t len, const char *name)
+{
+	const char *dir = getenv("FK_STATE_SEED_DIR");
+	char path[1024];
+	FILE *fp;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fp = fopen(path, "wb")) != NULL) {
+		fwrite(buf, 1, len, fp);
+		fclose(fp);
+	}
+}
+
 static void
 test_roundtrip(void **state)
 {
@@ -136,6 +153,7 @@ test_roundtrip(void **state)
 	(void)state;
 	assert_int_equal(proto_state_save(a, &buf, &len), 0);
 	assert_memory_equal(buf, "FKPS", 4);
+	dump_state(buf, len, "two-exporters");
 	assert_int_equal(proto_state_load(b, buf, len), 0);
 	assert_int_equal(proto_exporter_count(b), 2);
 	/* templates and sampler rates survive: data decodes at once */
@@ -251,6 +269,7 @@ test_empty(void **state)
 	(void)state;
 	assert_int_equal(proto_state_save(ctx, &buf, &len), 0);
 	assert_int_equal(len, 12 + 6 + 4);
+	dump_state(buf, len, "empty");
 	assert_int_equal(proto_state_load(ctx, buf, len), 0);
 	assert_int_equal(proto_exporter_count(ctx), 0);
 	assert_int_equal(proto_state_load(ctx, NULL, 0), -1);
