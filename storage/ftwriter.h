@@ -3,9 +3,12 @@
  *
  * The writer creates the file under its temporary (tmp-) name, writes the
  * stream-version-3 header with flow-capture's TLVs in flow-capture's order,
- * buffers records (32 KiB uncompressed; compressed: one zlib stream, no
- * flushes) and at close rewrites the header in place with the final counts
- * and the DONE flag, then renames the file to its final name.
+ * encodes records into a 512 KiB buffer that goes to write(2) or deflate
+ * only when full (compressed: one zlib stream, no flushes, Z_FINISH at
+ * close; the bytes equal flow-capture's), and at close rewrites the header
+ * in place with the final counts and the DONE flag, then renames the file
+ * to its final name.  ftw_bytes() does not count records still buffered;
+ * stat the file after ftw_close() for its final size.
  *
  * It does not choose names or rotate (layout.h does) and never logs: errors
  * come back as -1 with errno set and a message in the caller's buffer.

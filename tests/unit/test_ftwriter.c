@@ -208,8 +208,11 @@ test_rewrite_flow_capture_files(void **state)
 	unsigned i, files = 0;
 
 	(void)state;
-	if (!have_vectors())
+	if (!have_vectors()) {
+		print_message("%s absent: skipping the flow-tools vector "
+		    "test\n", VEC);
 		skip();
+	}
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(d, sizeof(d), "%s/%s", VEC, dirs[i]);
 		rewrite_tree(d, &files);
@@ -232,8 +235,11 @@ test_open_file_matches_tmp_snapshot(void **state)
 	size_t len;
 
 	(void)state;
-	if (!have_vectors())
+	if (!have_vectors()) {
+		print_message("%s absent: skipping the flow-tools vector "
+		    "test\n", VEC);
 		skip();
+	}
 	b = slurp(snap, &len);
 	assert_int_equal(ftr_parse_header(b, len, &h, err, sizeof(err)), 0);
 	free(b);

@@ -90,8 +90,11 @@ test_layouts_txt(void **state)
 
 	(void)state;
 	fp = fopen(VEC "/naming_layouts/layouts.txt", "r");
-	if (fp == NULL)
+	if (fp == NULL) {
+		print_message("%s absent: skipping\n",
+		    VEC "/naming_layouts/layouts.txt");
 		skip();
+	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		line[strcspn(line, "\n")] = 0;
 		if (sscanf(line, "TZ=%63s -N %d", tz, &nest) == 2)
