@@ -138,7 +138,7 @@ test_scan_and_count_limit(void **state)
 }
 
 static void
-test_size_limit_counts_open_file(void **state)
+test_size_limit_open_file(void **state)
 {
 	struct expire *e;
 	struct log l;
@@ -249,7 +249,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scan_and_count_limit,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_size_limit_counts_open_file,
+		cmocka_unit_test_setup_teardown(test_size_limit_open_file,
 		    setup, teardown),
 		cmocka_unit_test(test_add_keeps_order),
 		cmocka_unit_test(test_parse_size),
