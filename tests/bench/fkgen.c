@@ -11,6 +11,9 @@
  * requested flow rate (0 = as fast as possible).  It prints what it sent as
  * one line of key=value pairs.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* sendmmsg */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
