@@ -314,6 +314,8 @@ config_defaults(struct fk_config *c)
 	c->byte_order = 0;
 	c->rcvbuf = FK_DEFAULT_RCVBUF;
 	c->batch = 64;
+	c->compress_threads = -1;
+	c->flush_interval = FK_DEFAULT_FLUSH_INTERVAL;
 	set_str(c->listen[0].host, sizeof(c->listen[0].host), "0.0.0.0");
 	c->listen[0].port = FK_DEFAULT_PORT;
 	set_str(c->listen[1].host, sizeof(c->listen[1].host), "::");
@@ -853,6 +855,35 @@ kw_rcvbuf(struct parser *p)
 	return 0;
 }
 
+/* compress-threads auto|N */
+static int
+kw_compress_threads(struct parser *p)
+{
+	long v;
+
+	if (arg_next(p, "\"auto\" or a number") == -1)
+		return -1;
+	if (strcmp(p->tok.text, "auto") == 0) {
+		p->c->compress_threads = -1;
+		return 0;
+	}
+	if (parse_int(p->tok.text, LONG_MIN / 2, LONG_MAX / 2, &v) == -1)
+		return arg_bad(p, "\"auto\" or a number");
+	if (v < 0 || v > FK_MAX_COMPRESS_THREADS) {
+		perr(p, p->tok.line, "%s must be auto or 0..%d, got %ld",
+		    p->kw.text, FK_MAX_COMPRESS_THREADS, v);
+		return -1;
+	}
+	p->c->compress_threads = (int)v;
+	return 0;
+}
+
+static int
+kw_flush_interval(struct parser *p)
+{
+	return arg_uns(p, 0, 3600, &p->c->flush_interval);
+}
+
 static int
 kw_batch(struct parser *p)
 {
@@ -1117,6 +1148,8 @@ static const struct keyword top_keywords[] = {
 	{ "allow",		kw_allow },
 	{ "rcvbuf",		kw_rcvbuf },
 	{ "batch",		kw_batch },
+	{ "compress-threads",	kw_compress_threads },
+	{ "flush-interval",	kw_flush_interval },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
 	{ "limits",		kw_limits },
@@ -1328,6 +1361,11 @@ print_network(const struct fk_config *c, FILE *fp)
 	fputs("rcvbuf ", fp);
 	print_size(fp, c->rcvbuf);
 	fprintf(fp, "\nbatch %u\n", c->batch);
+	if (c->compress_threads < 0)
+		fputs("compress-threads auto\n", fp);
+	else
+		fprintf(fp, "compress-threads %d\n", c->compress_threads);
+	fprintf(fp, "flush-interval %u\n", c->flush_interval);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
 }
@@ -1746,6 +1784,32 @@ o_statefile(struct argstate *s, const char *opt, const char *arg)
 }
 
 static int
+o_compress_threads(struct argstate *s, const char *opt, const char *arg)
+{
+	long v;
+
+	if (strcmp(arg, "auto") == 0) {
+		s->c->compress_threads = -1;
+		return 0;
+	}
+	if (opt_range(s, opt, arg, 0, FK_MAX_COMPRESS_THREADS, &v) == -1)
+		return -1;
+	s->c->compress_threads = (int)v;
+	return 0;
+}
+
+static int
+o_flush_interval(struct argstate *s, const char *opt, const char *arg)
+{
+	long v;
+
+	if (opt_range(s, opt, arg, 0, 3600, &v) == -1)
+		return -1;
+	s->c->flush_interval = (unsigned)v;
+	return 0;
+}
+
+static int
 o_rcvbuf(struct argstate *s, const char *opt, const char *arg)
 {
 	char b[64];
@@ -1868,6 +1932,8 @@ static const struct option_def options[] = {
 	{ "control", 1, o_control },
 	{ "statefile", 1, o_statefile },
 	{ "rcvbuf", 1, o_rcvbuf },
+	{ "compress-threads", 1, o_compress_threads },
+	{ "flush-interval", 1, o_flush_interval },
 	{ "listen", 1, o_listen },
 	{ "allow", 1, o_allow },
 	{ "quickstart", 0, o_quickstart },
@@ -2177,5 +2243,6 @@ config_usage(FILE *fp)
 "                 [-z level] [--config file] [--check] [--control path]\n"
 "                 [--statefile path] [--hostname name] [--rcvbuf size]\n"
 "                 [--listen host:port] [--allow prefix] [--quickstart]\n"
+"                 [--compress-threads auto|n] [--flush-interval seconds]\n"
 "                 [--help] [--version] [localip/remoteip/port]\n", fp);
 }

@@ -29,6 +29,8 @@
 #define FK_DEFAULT_NESTING	3
 #define FK_DEFAULT_ZLEVEL	6
 #define FK_DEFAULT_RCVBUF	(16u * 1024 * 1024)
+#define FK_MAX_COMPRESS_THREADS	16
+#define FK_DEFAULT_FLUSH_INTERVAL 5	/* seconds */
 
 struct fk_prefix {
 	uint8_t		af;		/* FR_AF_INET / FR_AF_INET6 */
@@ -85,6 +87,11 @@ struct fk_config {
 	char		hostname[68];		/* CAP_HOSTNAME override */
 	uint32_t	rcvbuf;			/* SO_RCVBUF bytes */
 	unsigned	batch;			/* recvmmsg batch, default 64 */
+	int		compress_threads;	/* zlib workers, -1 = auto,
+						 * 0 = inline (flow-capture's
+						 * exact compressed bytes) */
+	unsigned	flush_interval;		/* seconds between flushes of
+						 * the open file, 0 = when full */
 	struct proto_limits limits;
 	char		config_path[FK_PATH_MAX];
 };
@@ -104,7 +111,8 @@ int config_parse_file(struct fk_config *c, const char *path,
 /*
  * Parse flowkeepd's argv: flow-capture's options and positional
  * localip/remoteip/port, plus long options (--config FILE, --check,
- * --hostname NAME, --control PATH, --statefile PATH, --rcvbuf N, --listen
+ * --hostname NAME, --control PATH, --statefile PATH, --rcvbuf N,
+ * --compress-threads auto|N, --flush-interval SECONDS, --listen
  * HOST:PORT, --quickstart, --help, --version).  A --config file is read
  * first so that the command line overrides it.  Returns 0 to run, 1 when
  * the work is done (--help, --version, --check printed), 2 for a usage

@@ -1,7 +1,13 @@
 /*
  * filemgr.c - one tree of flow files, flow-capture's file behaviour (see
- * filemgr.h).  The writer thread (struct wq) only ever runs ftw_write; the
- * main thread opens and closes files after draining the queue, so a
+ * filemgr.h).
+ *
+ * Uncompressed, or compressed with a zpar pool running (the default), the
+ * main thread writes records straight into the open file's buffer and the
+ * pool deflates full buffers.  Compressed without a pool
+ * (--compress-threads 0, flow-capture's exact compressed bytes), a writer
+ * thread per tree (struct wq) runs ftw_write on chunks of records; the main
+ * thread opens and closes files only after draining that queue, so a
  * struct ftw is never used by two threads at once.
  */
 #define _GNU_SOURCE
@@ -24,6 +30,7 @@
 #include "storage/ftconv.h"
 #include "storage/ftwriter.h"
 #include "storage/layout.h"
+#include "storage/zpar.h"
 
 #include "filemgr.h"
 #include "log.h"
@@ -80,6 +87,8 @@ struct filemgr {
 	struct wq		 wq;
 	uint64_t		 files_closed;
 	uint64_t		 disk_bytes;
+	int			 direct;	/* ftw_write on this thread */
+	uint64_t		 last_flush_ms;
 };
 
 /* ------------------------------------------------------------ writer */
@@ -208,7 +217,8 @@ filemgr_new(const struct filemgr_opts *o)
 	fm->o.name = fm->name;
 	fm->o.root = fm->root;
 	fm->ver = o->version;
-	if (o->zlevel > 0 && wq_start(&fm->wq) != 0) {
+	fm->direct = o->zlevel <= 0 || zpar_pool_threads() > 0;
+	if (!fm->direct && wq_start(&fm->wq) != 0) {
 		free(fm);
 		return NULL;
 	}
@@ -476,7 +486,7 @@ fm_store(struct filemgr *fm, struct fm_file *f, const struct flowrec *r)
 	struct ftrec	 tmp[FTCONV_MAX_SPLIT];
 	unsigned	 k;
 
-	if (fm->o.zlevel <= 0) {
+	if (fm->direct) {
 		k = ftconv_to_ft(r, f->ver, tmp, &fm->conv);
 		if (k > 0 && ftw_write(f->w, tmp, k) != 0)
 			log_warn("writing %s/%s", fm->root, f->rel);
@@ -549,12 +559,37 @@ filemgr_batch_end(struct filemgr *fm, uint64_t now_ms)
 	fm_check_rotation(fm, now_ms);
 }
 
+/* Put what the open files buffer on disk, so that a crash (kill -9, power)
+ * loses at most flush_interval seconds of flows. */
+static void
+fm_flush_files(struct filemgr *fm)
+{
+	struct fm_file	*files[2] = { &fm->f4, &fm->f6 };
+	char		 err[256];
+	unsigned	 i;
+
+	if (!fm->direct) {
+		fm_flush_chunk(fm, &fm->f4);
+		fm_flush_chunk(fm, &fm->f6);
+		if (wq_drain(&fm->wq, err, sizeof(err)) != 0)
+			log_warnx("%s: write error: %s", fm->root, err);
+	}
+	for (i = 0; i < 2; i++)
+		if (files[i]->w != NULL && ftw_flush(files[i]->w, 0) != 0)
+			log_warn("flushing %s/%s", fm->root, files[i]->rel);
+}
+
 void
 filemgr_tick(struct filemgr *fm, uint64_t now_ms)
 {
 	if (fm->ver != 0 && fm->f4.w == NULL)
 		(void)fm_open_file(fm, &fm->f4, fm->ver, now_ms);
 	fm_check_rotation(fm, now_ms);
+	if (fm->o.flush_interval > 0 &&
+	    now_ms - fm->last_flush_ms >= fm->o.flush_interval * 1000ull) {
+		fm->last_flush_ms = now_ms;
+		fm_flush_files(fm);
+	}
 }
 
 /* ------------------------------------------------------------ info */

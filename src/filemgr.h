@@ -39,6 +39,7 @@ struct filemgr_opts {
 	unsigned	 expire_files;	/* -e */
 	uint64_t	 expire_bytes;	/* -E */
 	int		 dry_run;	/* -d: expiry only lists */
+	unsigned	 flush_interval; /* seconds, 0 = only when full */
 };
 
 /* What `flowkeep status` shows about a tree. */

@@ -30,6 +30,7 @@
 #include "filemgr.h"
 #include "log.h"
 #include "statefile.h"
+#include "storage/zpar.h"
 #include "util.h"
 
 struct daemon {
@@ -194,6 +195,7 @@ tree_new(const struct daemon *d, const char *name, const char *root)
 	o.expire_files = c->expire_files;
 	o.expire_bytes = c->expire_bytes;
 	o.dry_run = c->debug > 0;
+	o.flush_interval = c->flush_interval;
 	return filemgr_new(&o);
 }
 
@@ -433,6 +435,27 @@ decoder_init(struct daemon *d)
 	(void)statefile_load(d->state, d->proto);
 }
 
+/* Deflate on worker threads (storage/zpar.h) unless told not to; started
+ * once, after detaching, and kept across reloads. */
+static void
+compress_init(struct daemon *d)
+{
+	long	n = d->cfg.compress_threads;
+
+	if (d->cfg.zlevel <= 0 || n == 0)
+		return;
+	if (n < 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n < 1)
+			n = 1;
+		if (n > 8)
+			n = 8;
+	}
+	if (zpar_pool_start((unsigned)n) != 0)
+		fatal("cannot start %ld compression threads", n);
+	log_info("compressing on %ld threads", n);
+}
+
 /* ------------------------------------------------------------ shutdown */
 
 static void
@@ -442,6 +465,7 @@ daemon_shutdown(struct daemon *d)
 
 	trees_free(d->trees, d->ntrees);
 	d->ntrees = 0;
+	zpar_pool_stop();
 	(void)statefile_save(d->state, d->proto);
 	control_free(d->ctl);
 	collector_free(d->coll);
@@ -476,6 +500,7 @@ main(int argc, char **argv)
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new");
 	decoder_init(&d);
+	compress_init(&d);
 	if (trees_init(&d, NULL, 0) != 0)
 		fatal("cannot set up the directory trees under %s", d.root);
 	if (collector_init(d.coll, d.base, d.proto) != 0)

@@ -1,10 +1,13 @@
 /*
- * ftwriter.c - write flow-tools files byte for byte as flow-capture does.
+ * ftwriter.c - write flow-tools files as flow-capture does.
  *
  * Records are encoded straight into a large buffer; the buffer goes to
- * write(2) (or through deflate with Z_NO_FLUSH) only when it is full, so
- * the per-record cost is the encoding itself.  zlib's output does not
- * depend on how its input is chunked, so the compressed body equals
+ * write(2) or to deflate only when it is full (or ftw_flush is called), so
+ * the per-record cost is the encoding itself.  Compression runs on the
+ * zpar worker pool when one is started (zpar.h: one standard zlib stream,
+ * other compressed bytes than flow-capture's, same records); without a
+ * pool it runs inline with Z_NO_FLUSH, and since zlib's output does not
+ * depend on how its input is chunked, the compressed body then equals
  * flow-capture's (which deflates one record at a time).
  */
 #include "config.h"
@@ -23,6 +26,7 @@
 
 #include "ftreader.h"
 #include "ftwriter.h"
+#include "zpar.h"
 
 #define FTW_BUFSZ	(512 * 1024)	/* records waiting for write/deflate */
 #define FTW_ZOUTSZ	(256 * 1024)	/* compressed bytes waiting */
@@ -56,6 +60,7 @@ struct ftw {
 	uint8_t		*zout;
 	z_stream	 z;
 	int		 zinit;
+	struct zpar	*zp;		/* parallel deflate (zpar.h), or NULL */
 	char		*path;
 };
 
@@ -410,7 +415,9 @@ flush_buf(struct ftw *w)
 
 	if (w->blen == 0)
 		return 0;
-	if (w->zlevel > 0)
+	if (w->zp != NULL)
+		rc = zpar_submit(w->zp, &w->buf, w->blen);
+	else if (w->zlevel > 0)
 		rc = deflate_data(w, w->buf, w->blen, Z_NO_FLUSH);
 	else {
 		rc = write_all(w->fd, w->buf, w->blen);
@@ -448,6 +455,7 @@ ftw_free(struct ftw *w)
 {
 	if (w->zinit)
 		deflateEnd(&w->z);
+	zpar_abort(w->zp);
 	if (w->fd != -1)
 		close(w->fd);
 	free(w->buf);
@@ -498,7 +506,10 @@ ftw_start(struct ftw *w, uint32_t cap_start)
 	    w->zlevel > 0 ? FT_HEADER_FLAG_COMPRESS : 0, &w->ctr);
 	if (write_all(w->fd, hdr, w->hlen) == -1)
 		return -1;
-	if (w->zlevel > 0) {
+	if (w->zlevel > 0 && zpar_pool_threads() > 0) {
+		if ((w->zp = zpar_open(w->fd, w->zlevel, FTW_BUFSZ)) == NULL)
+			return -1;
+	} else if (w->zlevel > 0) {
 		if (deflateInit(&w->z, w->zlevel) != Z_OK) {
 			errno = ENOMEM;
 			return -1;
@@ -601,7 +612,21 @@ ftw_count(const struct ftw *w)
 uint64_t
 ftw_bytes(const struct ftw *w)
 {
+	if (w->zp != NULL)
+		return w->hlen + zpar_written(w->zp);
 	return w->hlen + w->written;
+}
+
+int
+ftw_flush(struct ftw *w, int wait)
+{
+	if (flush_buf(w) == -1)
+		return -1;
+	if (wait && w->zp != NULL && zpar_wait(w->zp) == -1)
+		return -1;
+	if (w->zp == NULL && w->zlevel > 0 && zout_drain(w) == -1)
+		return -1;
+	return 0;
 }
 
 static int
@@ -634,9 +659,17 @@ rewrite_header(struct ftw *w, uint32_t cap_end)
 static int
 finish(struct ftw *w, uint32_t cap_end)
 {
+	if (w->zp != NULL) {
+		struct zpar *zp = w->zp;
+
+		w->zp = NULL;
+		if (zpar_finish(zp, &w->buf, w->blen) == -1)
+			return -1;
+		w->blen = 0;
+	}
 	if (flush_buf(w) == -1)
 		return -1;
-	if (w->zlevel > 0 && (deflate_data(w, NULL, 0, Z_FINISH) == -1 ||
+	if (w->zinit && (deflate_data(w, NULL, 0, Z_FINISH) == -1 ||
 	    zout_drain(w) == -1))
 		return -1;
 	if (rewrite_header(w, cap_end) == -1)

@@ -4,8 +4,10 @@
  * The writer creates the file under its temporary (tmp-) name, writes the
  * stream-version-3 header with flow-capture's TLVs in flow-capture's order,
  * encodes records into a 512 KiB buffer that goes to write(2) or deflate
- * only when full (compressed: one zlib stream, no flushes, Z_FINISH at
- * close; the bytes equal flow-capture's), and at close rewrites the header
+ * only when full or flushed (compressed: one zlib stream; inline it has no
+ * flushes and Z_FINISH at close, so the bytes equal flow-capture's; with a
+ * zpar pool started it is deflated on worker threads, see zpar.h), and at
+ * close rewrites the header
  * in place with the final counts and the DONE flag, then renames the file
  * to its final name.  ftw_bytes() does not count records still buffered;
  * stat the file after ftw_close() for its final size.
@@ -43,6 +45,15 @@ struct ftw *ftw_open(const char *path, const struct ftw_opts *opts,
 
 /* Append n records.  Returns 0 or -1 (the file is then broken: close it). */
 int ftw_write(struct ftw *w, const struct ftrec *recs, size_t n);
+
+/*
+ * Hand what is buffered to disk now: uncompressed records are written,
+ * with a zpar pool they become a chunk that ends on a sync flush (so a
+ * crash after this loses none of them); inline deflate only writes what
+ * zlib has produced so far.  With wait, return only when the pool has
+ * written it.  Returns 0 or -1.
+ */
+int ftw_flush(struct ftw *w, int wait);
 
 /* Records written so far, and bytes on disk so far (header + body). */
 uint32_t ftw_count(const struct ftw *w);

@@ -14,12 +14,11 @@
 #     rename with the path relative to the tree.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
-need_shared
 need_prog "$FLOWKEEPD" "$UDPSEND" "$FTDUMP"
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 make_tmp
-V5=$SHARED_DIR/vectors/flow-tools/v5_basic_z0/input.lpb
-[ -f "$V5" ] || { echo "SKIP: no v5 vector"; exit 77; }
+V5=$T/v5.lpb
+python3 "$LIB/mkv5.py" "$V5" || fail "mkv5.py failed"
 W=$T/w
 CTL=$T/ctl
 PORT=$(free_port)
