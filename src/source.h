@@ -1,0 +1,60 @@
+/*
+ * source.h - the flows of a selection: explicit files and directories
+ * (like flow-cat; "-" = a flow-tools stream on standard input) or a time
+ * range over data trees (the -N nesting layouts, devices), in file order.
+ *
+ * Corrupt or truncated files are reported through opts->warn with the file
+ * and offset, and reading goes on with the next file.
+ */
+#ifndef FLOWKEEP_SOURCE_H
+#define FLOWKEEP_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/flowrec.h"
+
+/* Which flows of a time window count (FlowViewer's inclusion rules). */
+enum src_rule {
+	SRC_ANY,	/* any part of the flow inside the window */
+	SRC_START,	/* starts inside */
+	SRC_END,	/* ends inside */
+	SRC_ALL,	/* entirely inside */
+};
+
+struct src_opts {
+	uint64_t	 from_ms;	/* window [from, to); 0 and 0 = none */
+	uint64_t	 to_ms;
+	enum src_rule	 rule;
+	int		 include_tmp;	/* also the open tmp-/fk6tmp- files */
+	unsigned	 threads;	/* reader threads, 0 = one per CPU */
+	void		(*warn)(void *arg, const char *msg);
+	void		*warn_arg;
+};
+
+struct src;
+
+/*
+ * paths: files or directories (searched recursively for ft-, fk6- and,
+ * with include_tmp, tmp- files); with npaths == 0 nothing is read.  With a
+ * window, files wholly outside it (by their names) are skipped and records
+ * are filtered by the rule.  NULL with a message in err on a usage error
+ * (nothing to read at a path is not an error: warn says so).
+ */
+struct src *src_open(const char *const *paths, unsigned npaths,
+    const struct src_opts *o, char *err, size_t errlen);
+
+/* Next flow: 1, or 0 at the end. */
+int src_next(struct src *s, struct flowrec *out);
+
+/* Next batch (faster): *n records at *recs, valid until the next call;
+ * returns 1, or 0 at the end. */
+int src_next_batch(struct src *s, const struct flowrec **recs, unsigned *n);
+
+/* Files read, and files that failed (reported through warn). */
+unsigned src_files(const struct src *s);
+unsigned src_failed(const struct src *s);
+
+void src_close(struct src *s);
+
+#endif /* FLOWKEEP_SOURCE_H */
