@@ -5,6 +5,8 @@
  * window.  To be replaced by the full selection (directories, time range,
  * layouts, parallel readers).
  */
+#define _GNU_SOURCE	/* strdup */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
