@@ -243,6 +243,8 @@ walk_cb(const char *path, const struct stat *st, int type, struct FTW *f)
 	struct stat	 s2;
 	long		 n;
 
+	if (type == FTW_D && f->level > 0 && !layout_is_date_dir(base))
+		return FTW_SKIP_SUBTREE;	/* e.g. a device tree */
 	if (type != FTW_F)
 		return 0;
 	if (strncmp(base, "tmp-", 4) != 0 && strncmp(base, "fk6tmp-", 7) != 0) {
@@ -317,7 +319,7 @@ filemgr_start(struct filemgr *fm, uint64_t now_ms)
 		return -1;
 	}
 	walk_fm = fm;
-	if (nftw(fm->root, walk_cb, 16, FTW_PHYS) != 0)
+	if (nftw(fm->root, walk_cb, 16, FTW_PHYS | FTW_ACTIONRETVAL) != 0)
 		log_warn("scanning %s", fm->root);
 	walk_fm = NULL;
 	if (fm->o.expire_files > 0 || fm->o.expire_bytes > 0) {

@@ -124,7 +124,7 @@ cmd_check(int argc, char **argv)
 	    config_parse_file(&c, path, err, sizeof(err)) == -1) ||
 	    config_validate(&c, err, sizeof(err)) == -1) {
 		fprintf(stderr, "flowkeep: %s\n", err);
-		return 1;
+		return 2;	/* like flowkeepd --check */
 	}
 	config_print(&c, stdout);
 	return fflush(stdout) == 0 ? 0 : 1;

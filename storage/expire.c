@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "expire.h"
+#include "layout.h"
 #include "ftreader.h"
 
 #define EXPIRE_MAX_DEPTH	50
@@ -161,6 +162,8 @@ scan_dir(struct expire *e, const char *rel, int depth)
 		if (snprintf(full, sizeof(full), "%s/%s", e->root, sub) >=
 		    (int)sizeof(full) || lstat(full, &st) == -1)
 			continue;
+		if (S_ISDIR(st.st_mode) && !layout_is_date_dir(de->d_name))
+			continue;	/* e.g. a device tree inside ours */
 		if (S_ISDIR(st.st_mode))
 			rc = scan_dir(e, sub, depth + 1) == -1 &&
 			    errno == ENOMEM ? -1 : 0;

@@ -210,3 +210,24 @@ layout_parse_name(const char *name, time_t *t, int *ver)
 		*ver = v;
 	return kind;
 }
+
+int
+layout_is_date_dir(const char *name)
+{
+	static const char *const shapes[] = { "dddd", "dddd-dd",
+	    "dddd-dd-dd" };
+	size_t i, k, n = strlen(name);
+
+	for (k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+		if (strlen(shapes[k]) != n)
+			continue;
+		for (i = 0; i < n; i++)
+			if (shapes[k][i] == 'd' ?
+			    !(name[i] >= '0' && name[i] <= '9') :
+			    name[i] != shapes[k][i])
+				break;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}

@@ -48,4 +48,11 @@ time_t layout_next_rotation(time_t now, int n);
  * version; returns kind or -1 when it is not one of ours. */
 int layout_parse_name(const char *name, time_t *t, int *ver);
 
+/*
+ * 1 if a directory name is one the -N nesting creates (YYYY, YYYY-MM or
+ * YYYY-MM-DD).  Scans of a tree skip other directories: a device tree kept
+ * inside the main tree belongs to that device, not to the main tree.
+ */
+int layout_is_date_dir(const char *name);
+
 #endif /* FLOWKEEP_LAYOUT_H */

@@ -95,7 +95,7 @@ compress_job(struct zjob *j, z_stream *s, int *lv)
 		memset(s, 0, sizeof(*s));
 		*lv = -1;
 		if (deflateInit2(s, j->zp->level, Z_DEFLATED, -ZPAR_WBITS, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK) {
+		    ZPAR_STRATEGY) != Z_OK) {
 			j->err = ENOMEM;
 			return;
 		}

@@ -98,6 +98,8 @@ setup(void **state)
 	mkjunk("ft-broken", "not a flow file");
 	mkjunk("notes.txt", "hello");
 	mkflow("other-name", 500, 0);		/* valid, wrong prefix */
+	/* A device tree inside this one (oldest of all): not ours. */
+	mkflow("edge/2026/2026-11/2026-11-28/ft-v05.dev", 100, 3);
 	return 0;
 }
 
@@ -134,6 +136,7 @@ test_scan_and_count_limit(void **state)
 	assert_int_equal(expire_total_files(e), 2);
 	/* dry run: nothing unlinked */
 	assert_true(exists("2026/2026-11/2026-11-27/ft-v05.a"));
+	assert_true(exists("edge/2026/2026-11/2026-11-28/ft-v05.dev"));
 	expire_free(e);
 }
 

@@ -213,6 +213,21 @@ test_rotation(void **state)
 	set_tz("UTC");
 }
 
+static void
+test_date_dirs(void **state)
+{
+	(void)state;
+	assert_true(layout_is_date_dir("2026"));
+	assert_true(layout_is_date_dir("2026-11"));
+	assert_true(layout_is_date_dir("2026-11-28"));
+	assert_false(layout_is_date_dir("edge"));
+	assert_false(layout_is_date_dir("202"));
+	assert_false(layout_is_date_dir("2026-1"));
+	assert_false(layout_is_date_dir("2026_11"));
+	assert_false(layout_is_date_dir("2026-11-28x"));
+	assert_false(layout_is_date_dir(""));
+}
+
 int
 main(void)
 {
@@ -220,6 +235,7 @@ main(void)
 		cmocka_unit_test(test_layouts_txt),
 		cmocka_unit_test(test_names_by_hand),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_date_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
