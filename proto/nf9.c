@@ -593,8 +593,13 @@ nf9_decode(struct proto_hdr *h, const uint8_t *buf, size_t len,
 	while (cur_left(&c) >= 4) {
 		fsid = cur_u16(&c);
 		flen = cur_u16(&c);
-		if (flen < 4 || !cur_sub(&c, flen - 4, &fs))
-			break;		/* zero padding or a lying length */
+		if (flen < 4 || !cur_sub(&c, flen - 4, &fs)) {
+			/* Zero padding ends the walk quietly; a length
+			 * that lies is counted. */
+			if (fsid != 0 || flen != 0)
+				h->exp->info.bad_flowsets++;
+			break;
+		}
 		if (fsid == NF9_FS_TMPL)
 			nf9_templates(h, &fs, b);
 		else if (fsid == NF9_FS_OPTIONS)

@@ -68,6 +68,11 @@ struct proto_exporter_info {
 	uint64_t	lost;			/* v5/v7 flows lost (seq gaps) */
 	uint64_t	lost_packets;		/* v9 packets lost (seq gaps) */
 	uint64_t	corrupt;		/* datagrams rejected */
+	uint64_t	bad_flowsets;		/* v9: flowset length that lies
+						 * (past the end, or 1..3); the
+						 * rest of the datagram is
+						 * dropped, what came before
+						 * kept */
 	uint64_t	seq_resets;
 	uint64_t	pending_expired;	/* queued data never matched */
 	uint64_t	pending_dropped;	/* queue full */

@@ -90,6 +90,9 @@ text_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
 	    PRIu64 " flows / %" PRIu64 " packets, corrupt %" PRIu64
 	    ", sequence resets %" PRIu64 "\n", e->packets, e->flows, e->lost,
 	    e->lost_packets, e->corrupt, e->seq_resets);
+	if (e->bad_flowsets > 0)
+		fprintf(fp, "    broken flowsets %" PRIu64 " (rest of the "
+		    "datagram dropped)\n", e->bad_flowsets);
 	fprintf(fp, "    templates %u, pending %u, sampling ", e->templates,
 	    e->pending);
 	if (e->sampling > 0)
@@ -181,12 +184,13 @@ json_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
 		fprintf(fp, "%s%" PRIu32, j ? "," : "", e->source_ids[j]);
 	fprintf(fp, "],\"packets\":%" PRIu64 ",\"flows\":%" PRIu64
 	    ",\"lost\":%" PRIu64 ",\"lost_packets\":%" PRIu64
-	    ",\"corrupt\":%" PRIu64 ",\"seq_resets\":%" PRIu64
-	    ",\"templates\":%u,\"pending\":%u,\"pending_expired\":%" PRIu64
+	    ",\"corrupt\":%" PRIu64 ",\"bad_flowsets\":%" PRIu64
+	    ",\"seq_resets\":%" PRIu64 ",\"templates\":%u,\"pending\":%u,\"pending_expired\":%" PRIu64
 	    ",\"pending_dropped\":%" PRIu64 ",\"templates_evicted\":%" PRIu64
 	    ",\"sampling\":%" PRIu32 ",\"samplers\":%u,\"last_seen_s_ago\":%"
 	    PRIu64 "}", e->packets, e->flows, e->lost, e->lost_packets,
-	    e->corrupt, e->seq_resets, e->templates, e->pending,
+	    e->corrupt, e->bad_flowsets, e->seq_resets, e->templates,
+	    e->pending,
 	    e->pending_expired, e->pending_dropped, e->templates_evicted,
 	    e->sampling, e->nsamplers, ago_s(now_ms, e->last_seen_ms));
 }

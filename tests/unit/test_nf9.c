@@ -548,6 +548,7 @@ test_zero_padding(void **state)
 	pb_zero(&p, 1400 - p.len);
 	assert_int_equal(dec(ctx, 0x7f000001, &p, NULL, "zeropad"), 1);
 	assert_int_equal(info(ctx).corrupt, 0);
+	assert_int_equal(info(ctx).bad_flowsets, 0);	/* padding is fine */
 	/* Cisco ACI: 64 zero bytes, then garbage the walk never reaches */
 	pb_v9(&p, 1, UPTIME, SECS, 2, 0);
 	pb_fs(&p, 300);
@@ -602,6 +603,7 @@ test_lying_lengths(void **state)
 	pb_fs_end(&p, 0);
 	p.b[fs + 2] = 0x7f;
 	assert_int_equal(dec(ctx, 0x7f000001, &p, NULL, "lying"), 1);
+	assert_int_equal(info(ctx).bad_flowsets, 1);	/* counted */
 	/* header count 1 for five records (softflowd bug): all five */
 	pb_v9(&p, 1, UPTIME, SECS, 2, 0);
 	pb_fs(&p, 300);
