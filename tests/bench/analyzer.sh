@@ -1,0 +1,119 @@
+#!/bin/sh
+# Analyzer benchmark: flowkeep report against nfdump (and flow-cat |
+# flow-stat when installed) on the same flows, in the same run.
+#
+# One day of FLOWS synthetic flows (tests/bench/fkmkday: 96 compressed
+# flow-tools files, flowkeepd's default zlib level) is replayed as NetFlow
+# v5 into nfcapd (Debian nfdump, uncompressed files), the flow counts are
+# checked, then each query runs REPS times and the medians of wall time,
+# CPU time (user + sys) and peak RSS are printed, with the ratio of
+# nfdump's wall time to ours.
+#
+#   make bench-analyzer              (from the build directory)
+#   FLOWS=1000000 REPS=3 sh tests/bench/analyzer.sh
+#
+# The generated data stays in $BENCH_DIR (default /tmp/fkbench-day) and is
+# reused while FLOWS is the same.
+set -u
+B=${top_builddir:-$(pwd)}
+FLOWS=${FLOWS:-10000000}
+REPS=${REPS:-3}
+BENCH_DIR=${BENCH_DIR:-/tmp/fkbench-day}
+PORT=${PORT:-$((21000 + $$ % 20000))}
+FILTER='dst port 443 and src net 10.1.0.0/16'
+
+FK=$B/src/flowkeep
+MKDAY=$B/tests/bench/fkmkday
+[ -x "$FK" ] && [ -x "$MKDAY" ] || {
+	echo "bench: build first (make bench-analyzer builds $MKDAY)" >&2
+	exit 1; }
+
+FT=$BENCH_DIR/ft
+NF=$BENCH_DIR/nf
+if [ "$(cat "$BENCH_DIR/flows" 2>/dev/null)" != "$FLOWS" ]; then
+	rm -rf "$BENCH_DIR"
+	mkdir -p "$FT" "$NF"
+	echo "# generating $FLOWS flows under $FT" >&2
+	"$MKDAY" "$FT" --flows "$FLOWS" >&2 || exit 1
+	if command -v nfcapd >/dev/null; then
+		echo "# replaying them into nfcapd" >&2
+		nfcapd -w "$NF" -p "$PORT" -b 127.0.0.1 -B 16777216 -t 86400 \
+		    >"$BENCH_DIR/nfcapd.log" 2>&1 &
+		nfpid=$!
+		sleep 1
+		# shellcheck disable=SC2046
+		"$FK" replay $(find "$FT" -name 'ft-*' | sort) \
+		    --to "127.0.0.1:$PORT" --version 5 --rate 1000000 >&2
+		sleep 2
+		kill -TERM "$nfpid"; wait "$nfpid"
+	fi
+	echo "$FLOWS" >"$BENCH_DIR/flows"
+fi
+NFFLOWS=0
+if command -v nfdump >/dev/null && [ -d "$NF" ]; then
+	NFFLOWS=$(nfdump -R "$NF" -I 2>/dev/null |
+	    awk '/^Flows:/ {print $2; exit}')
+fi
+
+# measure NAME CMD...: median wall, CPU and peak RSS over REPS runs
+measure() {
+	name=$1; shift
+	python3 - "$name" "$REPS" "$@" <<'PY'
+import os, sys, time
+name, reps, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+walls, cpus, rss = [], [], []
+first = None
+for _ in range(reps):
+    r, w = os.pipe()
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(w, 1)
+        os.close(r)
+        os.close(w)
+        os.execvp(cmd[0], cmd)
+    os.close(w)
+    data = b""
+    while True:
+        b = os.read(r, 65536)
+        if not b:
+            break
+        data += b
+    os.close(r)
+    _, status, ru = os.wait4(pid, 0)
+    walls.append(time.monotonic() - t0)
+    cpus.append(ru.ru_utime + ru.ru_stime)
+    rss.append(ru.ru_maxrss / 1024.0)
+    if status != 0:
+        sys.stderr.write("%s: exit status %d\n" % (name, status))
+    if first is None:
+        first = data.decode("utf-8", "replace")
+def med(v):
+    return sorted(v)[len(v) // 2]
+print("%-28s %8.3f %8.3f %9.1f" % (name, med(walls), med(cpus), med(rss)))
+sys.stderr.write("---- %s: %s\n%s\n" % (name, " ".join(cmd),
+    "\n".join(first.splitlines()[:14])))
+PY
+}
+
+echo "# flowkeep analyzer benchmark  $(date -u +%FT%TZ)  $(nproc) cores"
+echo "# $FLOWS flows in $(find "$FT" -type f | wc -l) files," \
+    "$(du -sm "$FT" | cut -f1) MiB (ours, zlib 6);" \
+    "nfcapd stored $NFFLOWS flows, $(du -sm "$NF" 2>/dev/null | cut -f1)" \
+    "MiB; medians of $REPS runs"
+printf '%-28s %8s %8s %9s\n' query wall_s cpu_s rss_mib
+measure "flowkeep top10 srcip" "$FK" report srcip --top 10 --sort octets \
+    "$FT"
+measure "flowkeep summary" "$FK" report summary "$FT"
+measure "flowkeep top10 srcip filter" "$FK" report srcip --top 10 \
+    --sort octets --filter "$FILTER" "$FT"
+if [ "$NFFLOWS" -gt 0 ]; then
+	measure "nfdump top10 srcip" nfdump -q -R "$NF" -s srcip/bytes -n 10
+	measure "nfdump summary" nfdump -q -R "$NF" -s proto/bytes -n 0
+	measure "nfdump top10 srcip filter" nfdump -q -R "$NF" \
+	    -s srcip/bytes -n 10 "$FILTER"
+fi
+if command -v flow-cat >/dev/null && command -v flow-stat >/dev/null; then
+	measure "flow-cat|flow-stat -f9" sh -c \
+	    "flow-cat '$FT' | flow-stat -f 9 -S 3"
+fi
