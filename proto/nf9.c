@@ -129,6 +129,66 @@ nf9_finish(const struct proto_hdr *h, const struct tmpl *t,
 	}
 }
 
+/* Step code for the fast path: op and length class in one switch value. */
+#define NF9_X(op, lc)	((op) << 2 | (lc))
+static const uint8_t nf9_lc[9] = { 0, 0, 1, 0, 2, 0, 0, 0, 3 };
+
+/*
+ * Apply one step of a fixed-layout record: the common (field, length)
+ * pairs in a single switch, everything else through nf9_apply.
+ */
+static inline void
+nf9_apply_fast(const struct proto_hdr *h, struct flowrec *r,
+    const struct tmpl_step *s, const uint8_t *p, struct nf9_rs *rs)
+{
+	const uint8_t *q = p + s->off;
+	unsigned code = ~0u;
+
+	if (s->len == 1 || s->len == 2 || s->len == 4 || s->len == 8)
+		code = (unsigned)NF9_X(s->op, nf9_lc[s->len]);
+	switch (code) {
+	case NF9_X(TOP_SKIP, 0): case NF9_X(TOP_SKIP, 1):
+	case NF9_X(TOP_SKIP, 2): case NF9_X(TOP_SKIP, 3):
+		return;
+	case NF9_X(TOP_SRC4, 2):	r->src.v4 = cur_be32(q);	return;
+	case NF9_X(TOP_DST4, 2):	r->dst.v4 = cur_be32(q);	return;
+	case NF9_X(TOP_NH4, 2):		r->nexthop.v4 = cur_be32(q);	return;
+	case NF9_X(TOP_OCTETS, 2):	r->octets += cur_be32(q);	return;
+	case NF9_X(TOP_OCTETS, 3):
+		r->octets += (uint64_t)cur_be32(q) << 32 | cur_be32(q + 4);
+		return;
+	case NF9_X(TOP_PACKETS, 2):	r->packets += cur_be32(q);	return;
+	case NF9_X(TOP_PACKETS, 3):
+		r->packets += (uint64_t)cur_be32(q) << 32 | cur_be32(q + 4);
+		return;
+	case NF9_X(TOP_PROTO, 0):	r->proto = q[0];		return;
+	case NF9_X(TOP_TOS, 0):		r->tos = q[0];			return;
+	case NF9_X(TOP_TCPFLAGS, 0):	r->tcp_flags = q[0];		return;
+	case NF9_X(TOP_SPORT, 1):	r->sport = cur_be16(q);		return;
+	case NF9_X(TOP_DPORT, 1):
+	case NF9_X(TOP_ICMP, 1):	r->dport = cur_be16(q);		return;
+	case NF9_X(TOP_SMASK, 0):	r->src_mask = q[0];		return;
+	case NF9_X(TOP_DMASK, 0):	r->dst_mask = q[0];		return;
+	case NF9_X(TOP_INIF, 1):	r->in_if = cur_be16(q);		return;
+	case NF9_X(TOP_INIF, 2):	r->in_if = cur_be32(q);		return;
+	case NF9_X(TOP_OUTIF, 1):	r->out_if = cur_be16(q);	return;
+	case NF9_X(TOP_OUTIF, 2):	r->out_if = cur_be32(q);	return;
+	case NF9_X(TOP_SRCAS, 1):	r->src_as = cur_be16(q);	return;
+	case NF9_X(TOP_SRCAS, 2):	r->src_as = cur_be32(q);	return;
+	case NF9_X(TOP_DSTAS, 1):	r->dst_as = cur_be16(q);	return;
+	case NF9_X(TOP_DSTAS, 2):	r->dst_as = cur_be32(q);	return;
+	case NF9_X(TOP_FIRST_UP, 2):
+		r->first_ms = (uint64_t)proto_uptime_to_ms(h->exp_ms,
+		    h->uptime, cur_be32(q));
+		return;
+	case NF9_X(TOP_LAST_UP, 2):
+		r->last_ms = (uint64_t)proto_uptime_to_ms(h->exp_ms,
+		    h->uptime, cur_be32(q));
+		return;
+	}
+	nf9_apply(h, r, s->op, q, s->len, rs);
+}
+
 static unsigned
 nf9_data_fixed(const struct proto_hdr *h, const struct tmpl *t,
     const uint8_t *p, size_t len, struct proto_batch *b)
@@ -147,7 +207,7 @@ nf9_data_fixed(const struct proto_hdr *h, const struct tmpl *t,
 		rs.samp = 0;
 		rs.have_sid = 0;
 		for (s = t->steps; s < end; s++)
-			nf9_apply(h, r, s->op, p + s->off, s->len, &rs);
+			nf9_apply_fast(h, r, s, p, &rs);
 		nf9_finish(h, t, r, &rs);
 		proto_batch_commit(b);
 	}

@@ -277,17 +277,6 @@ proto_src_id_note(struct proto_exporter *e, uint32_t source_id)
 		in->source_ids[in->nsource_ids++] = source_id;
 }
 
-/*
- * Absolute time of uptime value t: the signed 32-bit distance to the
- * header's uptime, so a flow that straddles the 49.7-day wrap stays near
- * the export time.
- */
-int64_t
-proto_uptime_to_ms(uint64_t exp_ms, uint32_t uptime, uint32_t t)
-{
-	return (int64_t)exp_ms - (int64_t)(int32_t)(uptime - t);
-}
-
 static int
 peek_version(const uint8_t *buf, size_t len)
 {

@@ -100,7 +100,17 @@ struct proto_seq *proto_seq_get(struct proto_exporter *, uint8_t kind,
 void proto_hdr_init(struct proto_hdr *, struct proto_ctx *,
     struct proto_exporter *, const struct proto_src *, int version);
 void proto_src_id_note(struct proto_exporter *, uint32_t source_id);
-int64_t proto_uptime_to_ms(uint64_t exp_ms, uint32_t uptime, uint32_t t);
+
+/*
+ * Absolute time of uptime value t: the signed 32-bit distance to the
+ * header's uptime, so a flow that straddles the 49.7-day wrap stays near
+ * the export time.
+ */
+static inline int64_t
+proto_uptime_to_ms(uint64_t exp_ms, uint32_t uptime, uint32_t t)
+{
+	return (int64_t)exp_ms - (int64_t)(int32_t)(uptime - t);
+}
 
 static inline struct flowrec *
 proto_batch_slot(struct proto_batch *b)
