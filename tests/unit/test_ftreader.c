@@ -693,6 +693,113 @@ test_fd_reader_large(void **state)
 	free(rs);
 }
 
+/* Read a whole file through ftr_open (fd) and through ftr_open_mem; both
+ * must agree on records, end status and error/warning text. */
+static int
+read_both(const char *path, unsigned *n_fd, unsigned *n_mem, char *e_fd,
+    char *e_mem, size_t elen)
+{
+	struct ftrec a, b;
+	struct ftr *rf, *rm;
+	char err[256];
+	uint8_t *img;
+	FILE *fp;
+	long len;
+	int ra, rb;
+
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	img = malloc((size_t)len);
+	assert_int_equal(fread(img, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	rf = ftr_open(path, err, sizeof(err));
+	assert_non_null(rf);
+	rm = ftr_open_mem(img, (size_t)len, path, err, sizeof(err));
+	assert_non_null(rm);
+	*n_fd = *n_mem = 0;
+	while ((ra = ftr_next_raw(rf, &a)) == 1)
+		(*n_fd)++;
+	while ((rb = ftr_next_raw(rm, &b)) == 1)
+		(*n_mem)++;
+	assert_int_equal(ra, rb);
+	snprintf(e_fd, elen, "%s|%s", ftr_error(rf),
+	    ftr_warning(rf) ? ftr_warning(rf) : "");
+	snprintf(e_mem, elen, "%s|%s", ftr_error(rm),
+	    ftr_warning(rm) ? ftr_warning(rm) : "");
+	ftr_close(rf);
+	ftr_close(rm);
+	free(img);
+	return ra;
+}
+
+/*
+ * A closed compressed file is inflated in one call (libdeflate); damage
+ * makes the reader stream it through zlib instead, so the records before
+ * the damage and the error naming its offset are the same as streaming.
+ */
+static void
+test_whole_file_inflate(void **state)
+{
+	char path[] = "/tmp/fk-ftw-XXXXXX", err[256];
+	char e1[1024], e2[1024];
+	struct ftw_opts o = { FT_VER_5, 6, 0, "whole", NULL };
+	struct ftrec *rs;
+	struct ftw *w;
+	unsigned i, n = 50000, a, b;
+	long size;
+	FILE *fp;
+	int fd, c;
+
+	(void)state;
+	rs = calloc(n, sizeof(*rs));
+	for (i = 0; i < n; i++)
+		sample_rec(&rs[i], i);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	w = ftw_open(path, &o, 1, NULL, err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(ftw_write(w, rs, n), 0);
+	assert_int_equal(ftw_close(w, 2, NULL, NULL, err, sizeof(err)), 0);
+
+	assert_int_equal(read_both(path, &a, &b, e1, e2, sizeof(e1)), 0);
+	assert_int_equal(a, n);
+	assert_int_equal(b, n);
+	assert_string_equal(e1, e2);
+
+	/* Trailing bytes after the stream: the same warning. */
+	fp = fopen(path, "ab");
+	fputs("xx", fp);
+	fclose(fp);
+	assert_int_equal(read_both(path, &a, &b, e1, e2, sizeof(e1)), 0);
+	assert_int_equal(a, n);
+	assert_non_null(strstr(e1, "extra bytes after the end"));
+	assert_string_equal(e1, e2);
+
+	/* Damage in the middle of the compressed body. */
+	fp = fopen(path, "r+b");
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	fseek(fp, size / 2, SEEK_SET);
+	c = fgetc(fp);
+	fseek(fp, size / 2, SEEK_SET);
+	fputc(c ^ 0x55, fp);
+	fseek(fp, size / 2 + 7, SEEK_SET);
+	fputc(0xff, fp);
+	fclose(fp);
+	assert_int_equal(read_both(path, &a, &b, e1, e2, sizeof(e1)), -1);
+	assert_int_equal(a, b);
+	assert_true(a < n);
+	assert_string_equal(e1, e2);
+	if (strstr(e1, "offset ") == NULL)
+		fail_msg("error: %s", e1);
+	unlink(path);
+	free(rs);
+}
+
 int
 main(void)
 {
@@ -705,6 +812,7 @@ main(void)
 		cmocka_unit_test(test_unfinished_zlib_is_warning),
 		cmocka_unit_test(test_legacy_stream_v1),
 		cmocka_unit_test(test_fd_reader_large),
+		cmocka_unit_test(test_whole_file_inflate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
