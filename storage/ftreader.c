@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -817,7 +818,8 @@ read_header(struct ftr *r, char *err, size_t errlen)
 
 /*
  * Inflate a whole closed file with libdeflate.  Returns 0 with every
- * record in r->buf, or 1 to stream instead (nothing consumed: pread).
+ * record in r->buf, or 1 to stream instead (nothing consumed: the file is
+ * mapped, its offset untouched).
  */
 static int
 whole_inflate(struct ftr *r)
@@ -827,7 +829,6 @@ whole_inflate(struct ftr *r)
 	struct stat st;
 	off_t pos;
 	size_t clen, olen, used = 0, got = 0;
-	ssize_t n;
 	uint8_t *cb, *ob;
 
 	if (r->mem != NULL || r->legacy || !(r->h.flags & FT_HEADER_FLAG_DONE))
@@ -841,21 +842,19 @@ whole_inflate(struct ftr *r)
 	clen = (size_t)(st.st_size - pos);
 	if (clen > FTR_WHOLE_MAX)
 		return 1;
-	cb = malloc(clen);
+	/* Map the whole file (the body starts at pos, not page aligned). */
+	cb = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
+	if (cb == MAP_FAILED)
+		return 1;
 	ob = malloc(olen);
 	d = libdeflate_alloc_decompressor();
 	rc = LIBDEFLATE_BAD_DATA;
-	if (cb != NULL && ob != NULL && d != NULL) {
-		do
-			n = pread(r->fd, cb, clen, pos);
-		while (n == -1 && errno == EINTR);
-		if (n == (ssize_t)clen)
-			rc = libdeflate_zlib_decompress_ex(d, cb, clen, ob,
-			    olen, &used, &got);
-	}
+	if (ob != NULL && d != NULL)
+		rc = libdeflate_zlib_decompress_ex(d, cb + pos, clen, ob, olen,
+		    &used, &got);
 	if (d != NULL)
 		libdeflate_free_decompressor(d);
-	free(cb);
+	munmap(cb, (size_t)st.st_size);
 	if (rc != LIBDEFLATE_SUCCESS) {
 		free(ob);
 		return 1;
