@@ -1,0 +1,213 @@
+/*
+ * tracker.c - live trackings: per-step counters (see tracker.h).
+ *
+ * All trackings share one window of open buckets, numbered by
+ * floor(ms / step): [open, open + W).  Buckets older than open are final;
+ * bucket open becomes final when the clock reaches the end of bucket
+ * open + lateness.  Each tracking keeps W slots of octets, packets and
+ * flows, indexed by bucket number modulo W.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "tracker.h"
+
+#define TRK_SKEW	8	/* buckets of clock skew allowed ahead */
+
+struct trk {
+	const struct filter	*f;
+	double			 mult;
+	double			*oct, *pkt, *flw;	/* W slots each */
+	struct tracker_stats	 st;
+};
+
+struct tracker {
+	uint64_t	 step_ms;
+	unsigned	 lateness;
+	unsigned	 w;		/* slots: lateness + 1 + TRK_SKEW */
+	uint64_t	 open;		/* oldest bucket not final */
+	int		 started;
+	struct trk	*trk;
+	unsigned	 n, cap;
+};
+
+struct tracker *
+tracker_new(unsigned step, unsigned lateness)
+{
+	struct tracker *t;
+
+	if (step < 60 || step > 3600 || lateness < 1 || lateness > 100)
+		return NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->step_ms = (uint64_t)step * 1000;
+	t->lateness = lateness;
+	t->w = lateness + 1 + TRK_SKEW;
+	return t;
+}
+
+void
+tracker_free(struct tracker *t)
+{
+	if (t == NULL)
+		return;
+	for (unsigned i = 0; i < t->n; i++)
+		free(t->trk[i].oct);
+	free(t->trk);
+	free(t);
+}
+
+int
+tracker_add(struct tracker *t, const struct filter *f, double mult,
+    uint64_t now_ms)
+{
+	struct trk *k;
+
+	if (t->n == t->cap) {
+		unsigned cap = t->cap ? t->cap * 2 : 16;
+		struct trk *nt = realloc(t->trk, cap * sizeof(*nt));
+
+		if (nt == NULL)
+			return -1;
+		t->trk = nt;
+		t->cap = cap;
+	}
+	k = &t->trk[t->n];
+	memset(k, 0, sizeof(*k));
+	/* one allocation for the three slot arrays */
+	if ((k->oct = calloc(3 * (size_t)t->w, sizeof(double))) == NULL)
+		return -1;
+	k->pkt = k->oct + t->w;
+	k->flw = k->pkt + t->w;
+	k->f = f;
+	k->mult = mult > 0 ? mult : 1;
+	if (!t->started) {
+		uint64_t b = now_ms / t->step_ms;
+
+		t->open = b > t->lateness ? b - t->lateness : 0;
+		t->started = 1;
+	}
+	return (int)t->n++;
+}
+
+unsigned
+tracker_count(const struct tracker *t)
+{
+	return t->n;
+}
+
+/* Length of [a0, a1) inside [b0, b1). */
+static uint64_t
+overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+	uint64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+
+	return hi > lo ? hi - lo : 0;
+}
+
+static void
+count(struct tracker *t, struct trk *k, const struct flowrec *r)
+{
+	uint64_t first = r->first_ms, last = r->last_ms, dur, b, bf, bl;
+	uint64_t wlo = t->open * t->step_ms;
+	uint64_t whi = (t->open + t->w) * t->step_ms;
+	double oct = (double)r->octets * k->mult;
+	double pkt = (double)r->packets * k->mult;
+	double late = 0;
+	unsigned s;
+
+	if (last < first)
+		last = first;
+	k->st.matched++;
+	/* the flow itself: in the bucket where it started */
+	bf = first / t->step_ms;
+	if (bf >= t->open && bf < t->open + t->w)
+		k->flw[bf % t->w] += 1;
+	dur = last - first;
+	if (dur == 0) {
+		bl = last / t->step_ms;
+		if (bl >= t->open && bl < t->open + t->w) {
+			s = (unsigned)(bl % t->w);
+			k->oct[s] += oct;
+			k->pkt[s] += pkt;
+		} else
+			late = 1;
+	} else {
+		/* shares outside the window are late */
+		late = (double)(overlap(first, last, 0, wlo) +
+		    overlap(first, last, whi, UINT64_MAX)) / (double)dur;
+		bf = first < wlo ? t->open : first / t->step_ms;
+		bl = last >= whi ? t->open + t->w - 1 : (last - 1) / t->step_ms;
+		for (b = bf; b <= bl; b++) {
+			double sh = (double)overlap(first, last,
+			    b * t->step_ms, (b + 1) * t->step_ms) / (double)dur;
+
+			s = (unsigned)(b % t->w);
+			k->oct[s] += oct * sh;
+			k->pkt[s] += pkt * sh;
+		}
+	}
+	if (late > 0) {
+		k->st.late_flows++;
+		k->st.late_octets += oct * late;
+	}
+}
+
+void
+tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = 0; j < t->n; j++) {
+			struct trk *k = &t->trk[j];
+
+			if (k->f == NULL || filter_match(k->f, &recs[i]))
+				count(t, k, &recs[i]);
+		}
+}
+
+unsigned
+tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
+    void *arg)
+{
+	uint64_t now_b = now_ms / t->step_ms;
+	double secs = (double)t->step_ms / 1000.0;
+	unsigned out = 0;
+
+	if (!t->started)
+		return 0;
+	/* After a clock jump, skip what can no longer hold anything. */
+	if (now_b > t->open + t->lateness + t->w)
+		t->open = now_b - t->lateness - t->w;
+	while (t->open + t->lateness < now_b) {
+		unsigned s = (unsigned)(t->open % t->w);
+
+		for (unsigned j = 0; j < t->n; j++) {
+			struct trk *k = &t->trk[j];
+			struct rrd_sample smp;
+
+			smp.t = (time_t)((t->open + 1) * t->step_ms / 1000);
+			smp.bits = k->oct[s] * 8 / secs;
+			smp.packets = k->pkt[s] / secs;
+			smp.flows = k->flw[s] / secs;
+			k->oct[s] = k->pkt[s] = k->flw[s] = 0;
+			k->st.buckets++;
+			if (cb != NULL)
+				cb(arg, (int)j, &smp);
+			out++;
+		}
+		t->open++;
+	}
+	return out;
+}
+
+void
+tracker_get_stats(const struct tracker *t, int tracking,
+    struct tracker_stats *out)
+{
+	if (tracking < 0 || (unsigned)tracking >= t->n) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	*out = t->trk[tracking].st;
+}

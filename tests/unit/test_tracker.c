@@ -1,0 +1,175 @@
+/*
+ * test_tracker.c - per-step counting: flows spread over their duration,
+ * zero-length flows, flows counted where they start, final buckets as
+ * rates in time order, late parts counted and kept out of the RRD,
+ * sampling multipliers.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "src/tracker.h"
+
+#define STEP	300
+#define SMS	(STEP * 1000ull)
+#define B0	(5880000ull)			/* a bucket number */
+#define T(b, off)	((B0 + (b)) * SMS + (off))
+
+struct got {
+	struct rrd_sample s[64];
+	int trk[64];
+	unsigned n;
+};
+
+static void
+collect(void *arg, int tracking, const struct rrd_sample *s)
+{
+	struct got *g = arg;
+
+	assert_true(g->n < 64);
+	g->trk[g->n] = tracking;
+	g->s[g->n++] = *s;
+}
+
+static struct flowrec
+flow(uint64_t first, uint64_t last, uint64_t octets, uint64_t packets)
+{
+	struct flowrec r;
+
+	memset(&r, 0, sizeof(r));
+	r.af = FR_AF_INET;
+	r.first_ms = first;
+	r.last_ms = last;
+	r.octets = octets;
+	r.packets = packets;
+	return r;
+}
+
+static void
+assert_near(double a, double b)
+{
+	if (fabs(a - b) > 1e-6 * (fabs(b) + 1))
+		fail_msg("%.9f != %.9f", a, b);
+}
+
+static void
+test_spread_over_buckets(void **state)
+{
+	struct tracker *t = tracker_new(STEP, 2);
+	struct got g;
+	struct flowrec r[2];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_non_null(t);
+	/* clock in bucket 3: buckets 1.. are open (lateness 2) */
+	assert_int_equal(tracker_add(t, NULL, 0, T(3, 0)), 0);
+	/* 600 s flow from the middle of bucket 1 to the middle of 3:
+	 * 1/4 in bucket 1, 1/2 in bucket 2, 1/4 in bucket 3 */
+	r[0] = flow(T(1, 150000), T(3, 150000), 4000000, 400);
+	/* zero-length flow at the start of bucket 2 */
+	r[1] = flow(T(2, 0), T(2, 0), 3000, 3);
+	tracker_put(t, r, 2);
+	/* at the end of bucket 4 + lateness 2, buckets 1..3 are final */
+	assert_int_equal(tracker_advance(t, T(6, 0), collect, &g), 3);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.s[0].t, (time_t)((B0 + 2) * STEP));
+	assert_int_equal(g.s[1].t, (time_t)((B0 + 3) * STEP));
+	assert_int_equal(g.s[2].t, (time_t)((B0 + 4) * STEP));
+	assert_near(g.s[0].bits, 1000000.0 * 8 / STEP);
+	assert_near(g.s[0].packets, 100.0 / STEP);
+	assert_near(g.s[0].flows, 1.0 / STEP);		/* started here */
+	assert_near(g.s[1].bits, (2000000.0 + 3000) * 8 / STEP);
+	assert_near(g.s[1].packets, 203.0 / STEP);
+	assert_near(g.s[1].flows, 1.0 / STEP);
+	assert_near(g.s[2].bits, 1000000.0 * 8 / STEP);
+	assert_near(g.s[2].flows, 0);
+	tracker_free(t);
+}
+
+static void
+test_late_parts(void **state)
+{
+	struct tracker *t = tracker_new(STEP, 1);
+	struct tracker_stats st;
+	struct got g;
+	struct flowrec r;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	tracker_add(t, NULL, 0, T(1, 0));		/* open from bucket 0 */
+	tracker_advance(t, T(3, 0), collect, &g);	/* 0, 1 final */
+	assert_int_equal(g.n, 2);
+	/* a flow from the middle of bucket 1 (final) to the middle of 2 */
+	r = flow(T(1, 150000), T(2, 150000), 1000, 10);
+	tracker_put(t, &r, 1);
+	tracker_get_stats(t, 0, &st);
+	assert_int_equal(st.matched, 1);
+	assert_int_equal(st.late_flows, 1);
+	assert_near(st.late_octets, 500);
+	g.n = 0;
+	tracker_advance(t, T(4, 0), collect, &g);	/* bucket 2 final */
+	assert_int_equal(g.n, 1);
+	assert_near(g.s[0].bits, 500.0 * 8 / STEP);	/* only its half */
+	assert_near(g.s[0].flows, 0);		/* it started in bucket 1 */
+	/* wholly in the past */
+	r = flow(T(0, 1000), T(0, 2000), 7, 1);
+	tracker_put(t, &r, 1);
+	tracker_get_stats(t, 0, &st);
+	assert_int_equal(st.late_flows, 2);
+	assert_near(st.late_octets, 507);
+	tracker_free(t);
+}
+
+static void
+test_two_trackings_and_multiplier(void **state)
+{
+	struct tracker *t = tracker_new(60, 1);
+	struct got g;
+	struct flowrec r;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(tracker_add(t, NULL, 0, 0), 0);
+	assert_int_equal(tracker_add(t, NULL, 100, 0), 1);
+	assert_int_equal(tracker_count(t), 2);
+	r = flow(1000, 1000, 60, 2);
+	tracker_put(t, &r, 1);
+	assert_int_equal(tracker_advance(t, 120000, collect, &g), 2);
+	assert_int_equal(g.trk[0], 0);
+	assert_int_equal(g.trk[1], 1);
+	assert_near(g.s[0].bits, 60.0 * 8 / 60);
+	assert_near(g.s[1].bits, 6000.0 * 8 / 60);	/* 1:100 sampling */
+	assert_near(g.s[1].packets, 200.0 / 60);
+	assert_near(g.s[1].flows, 1.0 / 60);	/* flows not multiplied */
+	tracker_free(t);
+}
+
+static void
+test_bad_parameters(void **state)
+{
+	(void)state;
+	assert_null(tracker_new(10, 2));
+	assert_null(tracker_new(300, 0));
+	assert_null(tracker_new(7200, 2));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spread_over_buckets),
+		cmocka_unit_test(test_late_parts),
+		cmocka_unit_test(test_two_trackings_and_multiplier),
+		cmocka_unit_test(test_bad_parameters),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
