@@ -56,6 +56,7 @@ struct collector {
 	struct route		 dev[FK_MAX_DEVICES];
 	struct filemgr		*trees[1 + FK_MAX_DEVICES];
 	unsigned		 ntrees;
+	struct fr_sink		 tap;		/* every flow, e.g. trackings */
 	struct collector_totals	 tot;
 };
 
@@ -247,6 +248,7 @@ route_tree(const struct collector *c, const struct proto_src *src)
 /* ------------------------------------------------------------ receive */
 
 struct sink_ctx {
+	const struct fr_sink *tap;
 	struct filemgr	*fm;
 	uint64_t	 now_ms;
 	uint64_t	 nrec;
@@ -258,6 +260,8 @@ sink_put(void *arg, const struct flowrec *recs, unsigned n)
 	struct sink_ctx	*s = arg;
 
 	filemgr_put(s->fm, recs, n, s->now_ms);
+	if (s->tap->put != NULL)
+		s->tap->put(s->tap->arg, recs, n);
 	s->nrec += n;
 }
 
@@ -305,6 +309,7 @@ collector_datagram(struct collector *c, const uint8_t *buf, size_t len,
 	if (src_from_sockaddr(from, now_ms, &src) != 0)
 		return;
 	sc.fm = route_tree(c, &src);
+	sc.tap = &c->tap;
 	sc.now_ms = now_ms;
 	sc.nrec = 0;
 	c->tot.datagrams++;
@@ -325,6 +330,13 @@ collector_datagram(struct collector *c, const uint8_t *buf, size_t len,
 	filemgr_pdu(sc.fm, res.version, now_ms);
 	filemgr_count(sc.fm, res.lost, res.resets, 0);
 	c->tot.flows += sc.nrec;
+}
+
+void
+collector_set_tap(struct collector *c, fr_sink_fn fn, void *arg)
+{
+	c->tap.put = fn;
+	c->tap.arg = arg;
 }
 
 static void

@@ -59,6 +59,9 @@ int collector_init(struct collector *c, struct event_base *base,
 void collector_set_routes(struct collector *c, const struct fk_config *cfg,
     struct filemgr **trees, unsigned ntrees);
 
+/* Also hand every decoded flow to fn (NULL: nobody); e.g. the trackings. */
+void collector_set_tap(struct collector *c, fr_sink_fn fn, void *arg);
+
 unsigned collector_listener_count(const struct collector *c);
 void collector_listener_get(const struct collector *c, unsigned i,
     struct collector_listener_info *out);

@@ -316,6 +316,10 @@ config_defaults(struct fk_config *c)
 	c->batch = 64;
 	c->compress_threads = -1;
 	c->flush_interval = FK_DEFAULT_FLUSH_INTERVAL;
+	set_str(c->trackdir, sizeof(c->trackdir), "var/trackings");
+	set_str(c->rrddir, sizeof(c->rrddir), "var/rrd");
+	c->track_step = 300;
+	c->track_lateness = 2;
 	set_str(c->listen[0].host, sizeof(c->listen[0].host), "0.0.0.0");
 	c->listen[0].port = FK_DEFAULT_PORT;
 	set_str(c->listen[1].host, sizeof(c->listen[1].host), "::");
@@ -885,6 +889,30 @@ kw_flush_interval(struct parser *p)
 }
 
 static int
+kw_tracking_dir(struct parser *p)
+{
+	return arg_str(p, p->c->trackdir, sizeof(p->c->trackdir));
+}
+
+static int
+kw_rrd_dir(struct parser *p)
+{
+	return arg_str(p, p->c->rrddir, sizeof(p->c->rrddir));
+}
+
+static int
+kw_track_step(struct parser *p)
+{
+	return arg_uns(p, 60, 3600, &p->c->track_step);
+}
+
+static int
+kw_track_lateness(struct parser *p)
+{
+	return arg_uns(p, 1, 100, &p->c->track_lateness);
+}
+
+static int
 kw_batch(struct parser *p)
 {
 	return arg_uns(p, 1, 1024, &p->c->batch);
@@ -1150,6 +1178,10 @@ static const struct keyword top_keywords[] = {
 	{ "batch",		kw_batch },
 	{ "compress-threads",	kw_compress_threads },
 	{ "flush-interval",	kw_flush_interval },
+	{ "tracking-dir",	kw_tracking_dir },
+	{ "rrd-dir",		kw_rrd_dir },
+	{ "track-step",		kw_track_step },
+	{ "track-lateness",	kw_track_lateness },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
 	{ "limits",		kw_limits },
@@ -1366,6 +1398,10 @@ print_network(const struct fk_config *c, FILE *fp)
 	else
 		fprintf(fp, "compress-threads %d\n", c->compress_threads);
 	fprintf(fp, "flush-interval %u\n", c->flush_interval);
+	print_str(fp, "tracking-dir", c->trackdir);
+	print_str(fp, "rrd-dir", c->rrddir);
+	fprintf(fp, "track-step %u\ntrack-lateness %u\n", c->track_step,
+	    c->track_lateness);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
 }
@@ -1810,6 +1846,18 @@ o_flush_interval(struct argstate *s, const char *opt, const char *arg)
 }
 
 static int
+o_tracking_dir(struct argstate *s, const char *opt, const char *arg)
+{
+	return opt_str(s, opt, arg, s->c->trackdir, sizeof(s->c->trackdir));
+}
+
+static int
+o_rrd_dir(struct argstate *s, const char *opt, const char *arg)
+{
+	return opt_str(s, opt, arg, s->c->rrddir, sizeof(s->c->rrddir));
+}
+
+static int
 o_rcvbuf(struct argstate *s, const char *opt, const char *arg)
 {
 	char b[64];
@@ -1934,6 +1982,8 @@ static const struct option_def options[] = {
 	{ "rcvbuf", 1, o_rcvbuf },
 	{ "compress-threads", 1, o_compress_threads },
 	{ "flush-interval", 1, o_flush_interval },
+	{ "tracking-dir", 1, o_tracking_dir },
+	{ "rrd-dir", 1, o_rrd_dir },
 	{ "listen", 1, o_listen },
 	{ "allow", 1, o_allow },
 	{ "quickstart", 0, o_quickstart },
@@ -2244,5 +2294,6 @@ config_usage(FILE *fp)
 "                 [--statefile path] [--hostname name] [--rcvbuf size]\n"
 "                 [--listen host:port] [--allow prefix] [--quickstart]\n"
 "                 [--compress-threads auto|n] [--flush-interval seconds]\n"
+"                 [--tracking-dir dir] [--rrd-dir dir]\n"
 "                 [--help] [--version] [localip/remoteip/port]\n", fp);
 }

@@ -92,6 +92,11 @@ struct fk_config {
 						 * exact compressed bytes) */
 	unsigned	flush_interval;		/* seconds between flushes of
 						 * the open file, 0 = when full */
+	char		trackdir[FK_PATH_MAX];	/* tracking definitions */
+	char		rrddir[FK_PATH_MAX];	/* one RRD per tracking */
+	unsigned	track_step;		/* seconds per RRD step */
+	unsigned	track_lateness;		/* steps before a step is
+						 * final */
 	struct proto_limits limits;
 	char		config_path[FK_PATH_MAX];
 };
@@ -112,7 +117,8 @@ int config_parse_file(struct fk_config *c, const char *path,
  * Parse flowkeepd's argv: flow-capture's options and positional
  * localip/remoteip/port, plus long options (--config FILE, --check,
  * --hostname NAME, --control PATH, --statefile PATH, --rcvbuf N,
- * --compress-threads auto|N, --flush-interval SECONDS, --listen
+ * --compress-threads auto|N, --flush-interval SECONDS, --tracking-dir DIR,
+ * --rrd-dir DIR, --listen
  * HOST:PORT, --quickstart, --help, --version).  A --config file is read
  * first so that the command line overrides it.  Returns 0 to run, 1 when
  * the work is done (--help, --version, --check printed), 2 for a usage

@@ -28,6 +28,7 @@
 #include "config.h"
 #include "control.h"
 #include "filemgr.h"
+#include "livetrack.h"
 #include "log.h"
 #include "statefile.h"
 #include "storage/zpar.h"
@@ -48,6 +49,7 @@ struct daemon {
 	struct control_src	 src;
 	struct filemgr		*trees[1 + FK_MAX_DEVICES];
 	unsigned		 ntrees;
+	struct livetrack	*lt;
 	struct event		*sigev[6];
 	struct event		*timer;
 	uint64_t		 start_ms;
@@ -275,6 +277,62 @@ daemon_apply(struct daemon *d)
 	d->src.ntrees = d->ntrees;
 }
 
+/* mkdir -p; 0 or -1 (errno). */
+static int
+mkdir_p(const char *dir)
+{
+	char buf[PATH_MAX], *p;
+
+	if (util_strlcpy(buf, dir, sizeof(buf)) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* (Re)read the tracking definitions; errors are logged, not fatal. */
+static void
+tracks_load(struct daemon *d)
+{
+	char err[1024];
+	int n;
+
+	if (d->lt == NULL)
+		return;
+	n = livetrack_load(d->lt, util_now_ms(), err, sizeof(err));
+	if (n < 0)
+		log_warnx("trackings: %s", err);
+	if (livetrack_count(d->lt) > 0 || n < 0)
+		log_info("%u trackings from %s, RRDs in %s",
+		    livetrack_count(d->lt), d->cfg.trackdir, d->cfg.rrddir);
+}
+
+/* Live trackings: definitions, counters and the RRD worker. */
+static void
+tracks_init(struct daemon *d)
+{
+	char err[512];
+
+	if (mkdir_p(d->cfg.rrddir) != 0)
+		log_warn("%s", d->cfg.rrddir);
+	d->lt = livetrack_new(d->cfg.trackdir, d->cfg.rrddir,
+	    d->cfg.track_step, d->cfg.track_lateness, err, sizeof(err));
+	if (d->lt == NULL) {
+		log_warnx("trackings off: %s", err);
+		return;
+	}
+	tracks_load(d);
+	collector_set_tap(d->coll, livetrack_put, d->lt);
+}
+
 static int
 daemon_reload(void *arg, char *err, size_t errlen)
 {
@@ -309,6 +367,7 @@ daemon_reload(void *arg, char *err, size_t errlen)
 	}
 	trees_free(old, nold);
 	daemon_apply(d);
+	tracks_load(d);
 	log_info("configuration reloaded");
 	return 0;
 }
@@ -384,6 +443,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < d->ntrees; i++)
 		filemgr_tick(d->trees[i], now);
 	proto_expire(d->proto, now);
+	if (d->lt != NULL)
+		livetrack_tick(d->lt, now);
 	statefile_maybe_save(d->state, d->proto, util_mono_ms());
 	maybe_stat(d, now);
 }
@@ -466,6 +527,9 @@ daemon_shutdown(struct daemon *d)
 	trees_free(d->trees, d->ntrees);
 	d->ntrees = 0;
 	zpar_pool_stop();
+	collector_set_tap(d->coll, NULL, NULL);
+	livetrack_free(d->lt);
+	d->lt = NULL;
 	(void)statefile_save(d->state, d->proto);
 	control_free(d->ctl);
 	collector_free(d->coll);
@@ -505,6 +569,7 @@ main(int argc, char **argv)
 		fatal("cannot set up the directory trees under %s", d.root);
 	if (collector_init(d.coll, d.base, d.proto) != 0)
 		fatal("collector events");
+	tracks_init(&d);
 	control_start(&d);
 	events_init(&d);
 	daemon_pidfile(&d);

@@ -1,9 +1,10 @@
-"""mkv5.py OUT.lpb - write three well-formed NetFlow v5 datagrams (30, 30
+"""mkv5.py OUT.lpb [UNIX] - write three well-formed NetFlow v5 datagrams (30, 30
 and 10 records, 70 flows in all, consecutive flow sequence numbers) as a
 length-prefixed file (4-byte big-endian length + payload).  The daemon
 tests use it so that they run without the shared vectors.  Flow contents
 are deterministic and use documentation prefixes (192.0.2.0/24,
-198.51.100.0/24)."""
+198.51.100.0/24).  UNIX sets the export time (default 1764000000); every
+flow lies between 60 and 51 seconds before it."""
 import struct
 import sys
 
@@ -30,6 +31,9 @@ def datagram(seq, nrec):
     hdr = struct.pack("!HHIIIIBBH", 5, nrec, UPTIME, UNIX, 0, seq, 0, 0, 0)
     return hdr + b"".join(record(seq + k) for k in range(nrec))
 
+
+if len(sys.argv) > 2:
+    UNIX = int(sys.argv[2])
 
 with open(sys.argv[1], "wb") as out:
     seq = 0

@@ -1,0 +1,384 @@
+/*
+ * livetrack.c - live trackings in the daemon (see livetrack.h).
+ *
+ * The event loop owns the tracker; final steps go through a mutex-guarded
+ * queue to one worker thread that does every librrd call.
+ */
+#define _GNU_SOURCE
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/rrdstore.h"
+
+#include "filter.h"
+#include "livetrack.h"
+#include "log.h"
+#include "tracker.h"
+#include "util.h"
+
+#define LT_MAX		4096		/* trackings */
+#define LT_LINE		4096
+
+struct lt_def {
+	char		 name[128];
+	struct filter	*f;
+	double		 mult;
+	int		 ensured;	/* worker: RRD checked this run */
+};
+
+struct lt_job {
+	struct lt_job	*next;
+	char		 path[1024 + 128 + 8];
+	unsigned	 step;
+	struct rrd_sample s;
+};
+
+struct livetrack {
+	char		 trackdir[1024];
+	char		 rrddir[1024];
+	unsigned	 step, lateness;
+	struct tracker	*tr;
+	struct lt_def	*defs;
+	unsigned	 ndefs;
+
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct lt_job	*head, *tail;
+	int		 stop;
+	uint64_t	 rrd_errors;
+};
+
+/* snprintf that may truncate (messages). */
+static void
+lt_err(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+lt_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ worker */
+
+static void *
+lt_worker(void *arg)
+{
+	struct livetrack *lt = arg;
+	struct lt_job *j;
+	char err[1024];
+	int rc;
+
+	pthread_mutex_lock(&lt->mu);
+	for (;;) {
+		while (lt->head == NULL && !lt->stop)
+			pthread_cond_wait(&lt->cv, &lt->mu);
+		if ((j = lt->head) == NULL)
+			break;
+		lt->head = j->next;
+		if (lt->head == NULL)
+			lt->tail = NULL;
+		pthread_mutex_unlock(&lt->mu);
+
+		rc = rrdstore_ensure(j->path, j->step, j->s.t - (time_t)j->step,
+		    err, sizeof(err));
+		if (rc == 1)
+			log_info("%s", err);
+		if (rc >= 0 && rrdstore_update(j->path, &j->s, 1, err,
+		    sizeof(err)) < 0)
+			rc = -1;
+		if (rc < 0)
+			log_warnx("tracking: %s", err);
+		free(j);
+
+		pthread_mutex_lock(&lt->mu);
+		if (rc < 0)
+			lt->rrd_errors++;
+	}
+	pthread_mutex_unlock(&lt->mu);
+	return NULL;
+}
+
+static void
+lt_queue(struct livetrack *lt, const char *name, const struct rrd_sample *s)
+{
+	struct lt_job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL) {
+		log_warnx("tracking %s: out of memory, step lost", name);
+		return;
+	}
+	lt_err(j->path, sizeof(j->path), "%s/%s.rrd", lt->rrddir, name);
+	j->step = lt->step;
+	j->s = *s;
+	pthread_mutex_lock(&lt->mu);
+	if (lt->tail != NULL)
+		lt->tail->next = j;
+	else
+		lt->head = j;
+	lt->tail = j;
+	pthread_cond_signal(&lt->cv);
+	pthread_mutex_unlock(&lt->mu);
+}
+
+/* ------------------------------------------------------------ setup */
+
+struct livetrack *
+livetrack_new(const char *trackdir, const char *rrddir, unsigned step,
+    unsigned lateness, char *err, size_t errlen)
+{
+	struct livetrack *lt;
+
+	if ((lt = calloc(1, sizeof(*lt))) == NULL) {
+		lt_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	util_strlcpy(lt->trackdir, trackdir, sizeof(lt->trackdir));
+	util_strlcpy(lt->rrddir, rrddir, sizeof(lt->rrddir));
+	lt->step = step;
+	lt->lateness = lateness;
+	if ((lt->tr = tracker_new(step, lateness)) == NULL) {
+		lt_err(err, errlen, "tracking step must be 60..3600 seconds "
+		    "and lateness 1..100 steps (got %u, %u)", step, lateness);
+		free(lt);
+		return NULL;
+	}
+	pthread_mutex_init(&lt->mu, NULL);
+	pthread_cond_init(&lt->cv, NULL);
+	if (pthread_create(&lt->th, NULL, lt_worker, lt) != 0) {
+		lt_err(err, errlen, "cannot start the RRD thread");
+		tracker_free(lt->tr);
+		free(lt);
+		return NULL;
+	}
+	return lt;
+}
+
+static int
+name_ok(const char *s)
+{
+	if (*s == '\0' || *s == '.' || strlen(s) >= 128)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return 0;
+	return 1;
+}
+
+/* Parse one definition file into d; 0 or -1 with err. */
+static int
+parse_def(const char *path, struct lt_def *d, char *err, size_t errlen)
+{
+	char line[LT_LINE], fe[512], *p, *v;
+	char expr[LT_LINE] = "";
+	unsigned ln = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		lt_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	d->mult = 1;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		ln++;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		v = p + strcspn(p, " \t");
+		if (*v != '\0')
+			*v++ = '\0';
+		while (isspace((unsigned char)*v))
+			v++;
+		if (strcmp(p, "filter") == 0)
+			util_strlcpy(expr, v, sizeof(expr));
+		else if (strcmp(p, "multiplier") == 0) {
+			char *end;
+
+			d->mult = strtod(v, &end);
+			if (end == v || *end != '\0' || !(d->mult > 0)) {
+				lt_err(err, errlen, "%s:%u: multiplier must "
+				    "be a number above 0", path, ln);
+				fclose(fp);
+				return -1;
+			}
+		} else if (strcmp(p, "notes") != 0) {
+			lt_err(err, errlen, "%s:%u: unknown key \"%s\" "
+			    "(filter, multiplier, notes)", path, ln, p);
+			fclose(fp);
+			return -1;
+		}
+	}
+	fclose(fp);
+	if ((d->f = filter_compile(expr, NULL, fe, sizeof(fe))) == NULL) {
+		lt_err(err, errlen, "%s: filter: %s", path, fe);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+defs_free(struct livetrack *lt)
+{
+	for (unsigned i = 0; i < lt->ndefs; i++)
+		filter_free(lt->defs[i].f);
+	free(lt->defs);
+	lt->defs = NULL;
+	lt->ndefs = 0;
+}
+
+static void
+lt_cb(void *arg, int i, const struct rrd_sample *s)
+{
+	struct livetrack *lt = arg;
+
+	lt_queue(lt, lt->defs[i].name, s);
+}
+
+static int
+cmp_def(const void *a, const void *b)
+{
+	return strcmp(((const struct lt_def *)a)->name,
+	    ((const struct lt_def *)b)->name);
+}
+
+int
+livetrack_load(struct livetrack *lt, uint64_t now_ms, char *err,
+    size_t errlen)
+{
+	struct lt_def *defs;
+	struct tracker *tr;
+	struct dirent *de;
+	struct stat st;
+	char path[2048], e1[1024];
+	unsigned n = 0, bad = 0;
+	DIR *dir;
+
+	err[0] = '\0';
+	if ((dir = opendir(lt->trackdir)) == NULL) {
+		if (errno != ENOENT) {
+			lt_err(err, errlen, "%s: %s", lt->trackdir,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	if ((defs = calloc(LT_MAX, sizeof(*defs))) == NULL ||
+	    (tr = tracker_new(lt->step, lt->lateness)) == NULL) {
+		free(defs);
+		if (dir != NULL)
+			closedir(dir);
+		lt_err(err, errlen, "out of memory");
+		return -1;
+	}
+	while (dir != NULL && (de = readdir(dir)) != NULL && n < LT_MAX) {
+		if (!name_ok(de->d_name))
+			continue;
+		lt_err(path, sizeof(path), "%s/%s", lt->trackdir,
+		    de->d_name);
+		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		util_strlcpy(defs[n].name, de->d_name, sizeof(defs[n].name));
+		if (parse_def(path, &defs[n], e1, sizeof(e1)) == -1) {
+			if (bad++ == 0)
+				util_strlcpy(err, e1, errlen);
+			continue;
+		}
+		n++;
+	}
+	if (dir != NULL)
+		closedir(dir);
+	qsort(defs, n, sizeof(*defs), cmp_def);
+	for (unsigned i = 0; i < n; i++)
+		tracker_add(tr, defs[i].f, defs[i].mult, now_ms);
+	/* Write the old definitions' open steps as they stand. */
+	if (lt->ndefs > 0)
+		tracker_advance(lt->tr, now_ms + (uint64_t)(lt->lateness + 16) *
+		    lt->step * 1000, lt_cb, lt);
+	tracker_free(lt->tr);
+	defs_free(lt);
+	lt->tr = tr;
+	lt->defs = defs;
+	lt->ndefs = n;
+	return bad > 0 ? -1 : (int)n;
+}
+
+void
+livetrack_put(void *arg, const struct flowrec *recs, unsigned n)
+{
+	struct livetrack *lt = arg;
+
+	if (lt->ndefs > 0)
+		tracker_put(lt->tr, recs, n);
+}
+
+void
+livetrack_tick(struct livetrack *lt, uint64_t now_ms)
+{
+	tracker_advance(lt->tr, now_ms, lt_cb, lt);
+}
+
+unsigned
+livetrack_count(const struct livetrack *lt)
+{
+	return lt->ndefs;
+}
+
+void
+livetrack_get(const struct livetrack *lt, unsigned i,
+    struct livetrack_info *out)
+{
+	struct tracker_stats st;
+
+	memset(out, 0, sizeof(*out));
+	if (i >= lt->ndefs)
+		return;
+	util_strlcpy(out->name, lt->defs[i].name, sizeof(out->name));
+	tracker_get_stats(lt->tr, (int)i, &st);
+	out->matched = st.matched;
+	out->late_flows = st.late_flows;
+	out->buckets = st.buckets;
+}
+
+uint64_t
+livetrack_rrd_errors(const struct livetrack *lt)
+{
+	uint64_t n;
+
+	pthread_mutex_lock((pthread_mutex_t *)&lt->mu);
+	n = lt->rrd_errors;
+	pthread_mutex_unlock((pthread_mutex_t *)&lt->mu);
+	return n;
+}
+
+void
+livetrack_free(struct livetrack *lt)
+{
+	if (lt == NULL)
+		return;
+	pthread_mutex_lock(&lt->mu);
+	lt->stop = 1;
+	pthread_cond_signal(&lt->cv);
+	pthread_mutex_unlock(&lt->mu);
+	pthread_join(lt->th, NULL);
+	pthread_mutex_destroy(&lt->mu);
+	pthread_cond_destroy(&lt->cv);
+	tracker_free(lt->tr);
+	defs_free(lt);
+	free(lt);
+}

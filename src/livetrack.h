@@ -1,0 +1,61 @@
+/*
+ * livetrack.h - the daemon's live trackings: definitions read from a
+ * directory, counted by the tracker as flows arrive, final steps written
+ * to one RRD per tracking by a worker thread (never on the UDP loop).
+ *
+ * A tracking is a file NAME in the trackings directory (names of letters,
+ * digits, '-', '_' and '.', not starting with '.'), lines of "key value":
+ *
+ *	filter dst port 443 and dst net 192.0.2.0/24
+ *	multiplier 100		(optional: sampling 1:100)
+ *	# comments and blank lines are ignored
+ *
+ * Its RRD is RRDDIR/NAME.rrd (see storage/rrdstore.h).
+ */
+#ifndef FLOWKEEP_LIVETRACK_H
+#define FLOWKEEP_LIVETRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/flowrec.h"
+
+struct livetrack;
+
+struct livetrack_info {
+	char		name[128];
+	uint64_t	matched;
+	uint64_t	late_flows;
+	uint64_t	buckets;
+};
+
+/* NULL on bad parameters or out of memory (err says which). */
+struct livetrack *livetrack_new(const char *trackdir, const char *rrddir,
+    unsigned step, unsigned lateness, char *err, size_t errlen);
+
+/*
+ * (Re)read the definitions.  Counting restarts for every tracking (the
+ * open buckets of the previous definitions are written first).  Returns
+ * the number of trackings, or -1 with err set; a tracking file with an
+ * error is skipped and named in err, the others still load.
+ */
+int livetrack_load(struct livetrack *lt, uint64_t now_ms, char *err,
+    size_t errlen);
+
+/* The collector's sink: count these flows. */
+void livetrack_put(void *arg, const struct flowrec *recs, unsigned n);
+
+/* Once a second: hand the final steps to the RRD worker. */
+void livetrack_tick(struct livetrack *lt, uint64_t now_ms);
+
+unsigned livetrack_count(const struct livetrack *lt);
+void livetrack_get(const struct livetrack *lt, unsigned i,
+    struct livetrack_info *out);
+
+/* RRD writes that failed (logged by the worker), and samples queued. */
+uint64_t livetrack_rrd_errors(const struct livetrack *lt);
+
+/* Write what is queued, stop the worker, free. */
+void livetrack_free(struct livetrack *lt);
+
+#endif /* FLOWKEEP_LIVETRACK_H */

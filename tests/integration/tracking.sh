@@ -1,0 +1,78 @@
+#!/bin/sh
+# tracking.sh - live trackings end to end: flowkeepd with two trackings
+# (every flow, and every flow times 10) and a 60 s step; 70 known v5 flows
+# of the previous minute are sent; once that step is final, rrdtool fetch
+# must give exactly their bits, packets and flows per second.  Takes up to
+# about 70 s (a step must pass).
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
+
+need_prog "$FLOWKEEPD" "$UDPSEND"
+command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+command -v rrdtool >/dev/null || { echo "SKIP: rrdtool missing"; exit 77; }
+make_tmp
+
+# Stay clear of a minute boundary while starting and sending.
+sec=$(date +%S | sed 's/^0//')
+if [ "$sec" -gt 50 ]; then
+	echo "  waiting $((61 - sec)) s for the next minute"
+	sleep $((61 - sec))
+fi
+mkdir -p "$T/tracks"
+printf '# every flow\nfilter\n' >"$T/tracks/all"
+printf 'filter\nmultiplier 10\nnotes sampled 1:10\n' >"$T/tracks/sampled"
+printf 'filter\nbogus 1\n' >"$T/tracks/broken"
+cat >"$T/fk.conf" <<CONF
+track-step 60
+track-lateness 1
+CONF
+CTL=$T/ctl
+PORT=$(free_port)
+fk_start "$T/log" "$CTL" --config "$T/fk.conf" -D -w "$T/w" -z0 \
+    --control "$CTL" --statefile "$T/state" --tracking-dir "$T/tracks" \
+    --rrd-dir "$T/rrd" "127.0.0.1/0/$PORT"
+now=$(date +%s)
+minute=$((now - now % 60))
+python3 "$LIB/mkv5.py" "$T/v5.lpb" $((minute + 1)) || fail "mkv5.py"
+"$UDPSEND" 127.0.0.1 "$PORT" "$T/v5.lpb" >/dev/null
+grep -q "broken:2: unknown key \"bogus\"" "$T/log" ||
+    fail "the broken tracking is not reported: $(cat "$T/log")"
+grep -q "2 trackings" "$T/log" || fail "not 2 trackings: $(cat "$T/log")"
+
+# The step [minute - 60, minute) is final at minute + 60.
+echo "  flows sent for the step ending $minute; waiting for it"
+i=0
+while :; do
+	last=$(rrdtool last "$T/rrd/all.rrd" 2>/dev/null || echo 0)
+	[ "$last" -ge "$minute" ] 2>/dev/null && break
+	i=$((i + 1))
+	[ $i -gt 90 ] && fail "no step written after 90 s: $(cat "$T/log")"
+	sleep 1
+done
+for t in all sampled; do
+	rrdtool fetch "$T/rrd/$t.rrd" AVERAGE -r 60 -s $((minute - 60)) \
+	    -e "$minute" >"$T/$t.txt" || fail "rrdtool fetch $t"
+done
+python3 - "$T/all.txt" "$T/sampled.txt" "$minute" <<'PY' || fail "values"
+import sys
+def row(path, t):
+    for line in open(path):
+        if line.strip().startswith("%d:" % t):
+            return [float(x) for x in line.split(":")[1].split()]
+    raise SystemExit("%s: no row for %d" % (path, t))
+t = int(sys.argv[3])
+a, s = row(sys.argv[1], t), row(sys.argv[2], t)
+octets = sum(100 * (i + 1) for i in range(70))
+packets = sum(1 + i for i in range(70))
+want = [octets * 8 / 60.0, packets / 60.0, 70 / 60.0]
+want10 = [want[0] * 10, want[1] * 10, want[2]]
+print("  all:     bits/s %.3f packets/s %.4f flows/s %.4f" % tuple(a))
+print("  sampled: bits/s %.3f packets/s %.4f flows/s %.4f" % tuple(s))
+print("  want:    bits/s %.3f packets/s %.4f flows/s %.4f (x10 volumes)"
+      % tuple(want))
+ok = all(abs(x - y) < 1e-3 * max(1, y) for x, y in zip(a, want)) and \
+    all(abs(x - y) < 1e-3 * max(1, y) for x, y in zip(s, want10))
+sys.exit(0 if ok else 1)
+PY
+fk_stop TERM || fail "exit status"
+echo "PASS"
+exit 0
