@@ -22,6 +22,7 @@
 #include <config.h>	/* autoconf: PACKAGE_VERSION */
 
 #include "control.h"
+#include "livetrack.h"
 #include "ctlproto.h"
 #include "log.h"
 #include "util.h"
@@ -119,6 +120,44 @@ text_tree(const struct filemgr_info *fi, FILE *fp)
 	    fi->conv.ifindex_clamped, fi->conv.wrong_family);
 }
 
+static void
+text_trackings(const struct control_src *s, FILE *fp)
+{
+	struct livetrack_info	li;
+	unsigned		i, n = s->lt != NULL ? livetrack_count(s->lt) : 0;
+
+	fprintf(fp, "trackings: %u", n);
+	if (s->lt != NULL && livetrack_rrd_errors(s->lt) > 0)
+		fprintf(fp, " (%" PRIu64 " RRD writes failed, see the log)",
+		    livetrack_rrd_errors(s->lt));
+	fputc('\n', fp);
+	for (i = 0; i < n; i++) {
+		livetrack_get(s->lt, i, &li);
+		fprintf(fp, "  %s: %" PRIu64 " flows matched, %" PRIu64
+		    " late, %" PRIu64 " steps written\n", li.name, li.matched,
+		    li.late_flows, li.buckets);
+	}
+}
+
+static void
+json_trackings(const struct control_src *s, FILE *fp)
+{
+	struct livetrack_info	li;
+	unsigned		i, n = s->lt != NULL ? livetrack_count(s->lt) : 0;
+
+	fprintf(fp, ",\"trackings\":[");
+	for (i = 0; i < n; i++) {
+		livetrack_get(s->lt, i, &li);
+		fprintf(fp, "%s{\"name\":", i ? "," : "");
+		util_json_str(fp, li.name);
+		fprintf(fp, ",\"matched\":%" PRIu64 ",\"late\":%" PRIu64
+		    ",\"steps\":%" PRIu64 "}", li.matched, li.late_flows,
+		    li.buckets);
+	}
+	fprintf(fp, "],\"rrd_errors\":%" PRIu64,
+	    s->lt != NULL ? livetrack_rrd_errors(s->lt) : 0);
+}
+
 void
 control_status_text(const struct control_src *s, FILE *fp)
 {
@@ -144,6 +183,7 @@ control_status_text(const struct control_src *s, FILE *fp)
 		text_tree(&fi, fp);
 		disk += fi.disk_bytes;
 	}
+	text_trackings(s, fp);
 	collector_get_totals(s->coll, &t);
 	fprintf(fp, "totals: %" PRIu64 " datagrams, %" PRIu64 " bytes, %"
 	    PRIu64 " flows, %" PRIu64 " corrupt, %" PRIu64 " refused, %"
@@ -245,8 +285,10 @@ control_status_json(const struct control_src *s, FILE *fp)
 		json_tree(&fi, fp);
 		disk += fi.disk_bytes;
 	}
+	fputc(']', fp);
+	json_trackings(s, fp);
 	collector_get_totals(s->coll, &t);
-	fprintf(fp, "],\"totals\":{\"datagrams\":%" PRIu64 ",\"bytes\":%"
+	fprintf(fp, ",\"totals\":{\"datagrams\":%" PRIu64 ",\"bytes\":%"
 	    PRIu64 ",\"flows\":%" PRIu64 ",\"corrupt\":%" PRIu64
 	    ",\"refused\":%" PRIu64 ",\"kernel_drops\":%" PRIu64
 	    ",\"disk_bytes\":%" PRIu64 "}}\n", t.datagrams, t.bytes, t.flows,

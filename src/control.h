@@ -28,6 +28,7 @@ struct control_src {
 	struct proto_ctx	*proto;
 	struct filemgr		**trees;
 	unsigned		 ntrees;
+	struct livetrack	*lt;		/* trackings, or NULL */
 	uint64_t		 start_ms;
 	int			 (*rotate)(void *arg);
 	int			 (*reload)(void *arg, char *err, size_t errlen);

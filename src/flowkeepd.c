@@ -275,6 +275,7 @@ daemon_apply(struct daemon *d)
 	collector_set_routes(d->coll, &d->cfg, d->trees, d->ntrees);
 	d->src.trees = d->trees;
 	d->src.ntrees = d->ntrees;
+	d->src.lt = d->lt;
 }
 
 /* mkdir -p; 0 or -1 (errno). */
@@ -331,6 +332,7 @@ tracks_init(struct daemon *d)
 	}
 	tracks_load(d);
 	collector_set_tap(d->coll, livetrack_put, d->lt);
+	d->src.lt = d->lt;
 }
 
 static int
@@ -530,6 +532,7 @@ daemon_shutdown(struct daemon *d)
 	collector_set_tap(d->coll, NULL, NULL);
 	livetrack_free(d->lt);
 	d->lt = NULL;
+	d->src.lt = NULL;
 	(void)statefile_save(d->state, d->proto);
 	control_free(d->ctl);
 	collector_free(d->coll);

@@ -6,7 +6,7 @@
 # about 70 s (a step must pass).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
-need_prog "$FLOWKEEPD" "$UDPSEND"
+need_prog "$FLOWKEEPD" "$FLOWKEEP" "$UDPSEND"
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 command -v rrdtool >/dev/null || { echo "SKIP: rrdtool missing"; exit 77; }
 make_tmp
@@ -73,6 +73,16 @@ ok = all(abs(x - y) < 1e-3 * max(1, y) for x, y in zip(a, want)) and \
     all(abs(x - y) < 1e-3 * max(1, y) for x, y in zip(s, want10))
 sys.exit(0 if ok else 1)
 PY
+"$FLOWKEEP" status --socket "$CTL" | sed -n '/^trackings/,/^totals/p' |
+    sed '$d; s/^/  | /'
+"$FLOWKEEP" status --json --socket "$CTL" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+t = {x["name"]: x for x in s["trackings"]}
+assert sorted(t) == ["all", "sampled"], t
+assert t["all"]["matched"] == 70 and t["all"]["late"] == 0, t
+assert t["all"]["steps"] >= 1 and s["rrd_errors"] == 0, s
+' || fail "status --json trackings"
 fk_stop TERM || fail "exit status"
 echo "PASS"
 exit 0
