@@ -16,6 +16,20 @@ int cmd_status(int argc, char **argv);
  * [--from ADDR] [--loop N]`: send flow files as NetFlow datagrams. */
 int cmd_replay(int argc, char **argv);
 
+/* `flowkeep reload [--socket PATH]`: the daemon rereads its configuration
+ * and trackings (like SIGHUP). */
+int cmd_reload(int argc, char **argv);
+
+/* `flowkeep track list|show|add|rm|restore ...`: tracking definitions. */
+int cmd_track(int argc, char **argv);
+
+/* Send one control request (CTL_*) to the daemon at path and print the
+ * answer; the exit status. */
+int cmd_ctl(const char *path, int kind);
+
+/* $FLOWKEEP_SOCKET or var/flowkeepd.sock. */
+const char *cmd_default_socket(void);
+
 /* `flowkeep check [--config FILE]`: validate and print a configuration. */
 int cmd_check(int argc, char **argv);
 

@@ -110,15 +110,20 @@ status_read(int fd, const char *path)
 	return fflush(stdout) == 0 && ok ? 0 : 1;
 }
 
+const char *
+cmd_default_socket(void)
+{
+	const char *path = getenv("FLOWKEEP_SOCKET");
+
+	return path == NULL || path[0] == '\0' ? STATUS_DEFAULT_SOCKET : path;
+}
+
 int
 cmd_status(int argc, char **argv)
 {
-	const char *path = getenv("FLOWKEEP_SOCKET");
-	char req[CTL_LINE_MAX];
-	int json = 0, fd, n, rc;
+	const char *path = cmd_default_socket();
+	int json = 0, rc;
 
-	if (path == NULL || path[0] == '\0')
-		path = STATUS_DEFAULT_SOCKET;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
@@ -126,8 +131,28 @@ cmd_status(int argc, char **argv)
 		    &path)) != 1)
 			return cmd_usage("status");
 	}
-	n = ctl_format_request(req, sizeof(req), json ? CTL_STATUS_JSON :
-	    CTL_STATUS);
+	return cmd_ctl(path, json ? CTL_STATUS_JSON : CTL_STATUS);
+}
+
+int
+cmd_reload(int argc, char **argv)
+{
+	const char *path = cmd_default_socket();
+	int rc;
+
+	for (int i = 1; i < argc; i++)
+		if ((rc = cmd_optval(argc, argv, &i, "--socket", &path)) != 1)
+			return cmd_usage("reload");
+	return cmd_ctl(path, CTL_RELOAD);
+}
+
+int
+cmd_ctl(const char *path, int kind)
+{
+	char req[CTL_LINE_MAX];
+	int fd, n, rc;
+
+	n = ctl_format_request(req, sizeof(req), (enum ctl_cmd)kind);
 	if (n < 0)
 		return 1;
 	if ((fd = status_connect(path)) == -1) {

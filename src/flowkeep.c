@@ -35,6 +35,12 @@ static const struct command commands[] = {
 	    "send flow files as NetFlow datagrams" },
 	{ "check", cmd_check, "check [--config FILE]",
 	    "validate a configuration and print it in full" },
+	{ "reload", cmd_reload, "reload [--socket PATH]",
+	    "make the daemon reread its configuration and trackings" },
+	{ "track", cmd_track, "track list|show|add|rm|restore [NAME] "
+	    "[--filter EXPR] [--multiplier N] [--notes TEXT] [--dir DIR] "
+	    "[--config FILE] [--socket PATH]",
+	    "manage live trackings" },
 	{ "help", cmd_help, "help", "this list" },
 	{ "version", cmd_version, "version", "print the version" },
 };

@@ -128,5 +128,33 @@ usage_exit2 "flowkeep replay --version 7" "$FLOWKEEP" replay "$src" \
 usage_exit2 "flowkeep replay --rate x" "$FLOWKEEP" replay "$src" \
     --to 127.0.0.1:9 --version 5 --rate x
 
+echo "== 6. track definitions"
+TD=$T/tracks
+"$FLOWKEEP" track add web --filter "" --multiplier 10 --notes "all traffic" \
+    --dir "$TD" --socket "$T/nosock" >"$T/out" 2>&1 ||
+    fail "track add: $(cat "$T/out")"
+grep -q "not running" "$T/out" || fail "track add did not say the daemon is off"
+"$FLOWKEEP" track list --dir "$TD" >"$T/out" || fail "track list"
+grep -q "^web .*(every flow)" "$T/out" || fail "track list: $(cat "$T/out")"
+"$FLOWKEEP" track show web --dir "$TD" >"$T/out" || fail "track show"
+grep -q "^multiplier 10$" "$T/out" || fail "track show: $(cat "$T/out")"
+"$FLOWKEEP" track rm web --dir "$TD" --socket "$T/nosock" >/dev/null ||
+    fail "track rm"
+[ -f "$TD/.archive/web" ] && [ ! -f "$TD/web" ] || fail "not archived"
+"$FLOWKEEP" track restore web --dir "$TD" --socket "$T/nosock" \
+    >/dev/null || fail "track restore"
+[ -f "$TD/web" ] || fail "not restored"
+"$FLOWKEEP" track add bad --filter "port htp" --dir "$TD" >"$T/out" 2>&1
+rc=$?
+echo "  track add with a bad filter: exit $rc: $(head -1 "$T/out")"
+[ $rc = 2 ] || fail "bad filter: exit $rc, want 2"
+grep -q "column" "$T/out" || fail "bad filter: no column in the message"
+[ ! -f "$TD/bad" ] || fail "a bad tracking was saved"
+usage_exit2 "flowkeep track add ../x" "$FLOWKEEP" track add ../x \
+    --filter "" --dir "$TD"
+usage_exit2 "flowkeep track frob" "$FLOWKEEP" track frob x --dir "$TD"
+usage_exit2 "flowkeep track add (no --filter)" "$FLOWKEEP" track add y \
+    --dir "$TD"
+
 echo "PASS"
 exit 0

@@ -83,6 +83,14 @@ assert sorted(t) == ["all", "sampled"], t
 assert t["all"]["matched"] == 70 and t["all"]["late"] == 0, t
 assert t["all"]["steps"] >= 1 and s["rrd_errors"] == 0, s
 ' || fail "status --json trackings"
+"$FLOWKEEP" track add new --filter "" --dir "$T/tracks" --socket "$CTL" \
+    >"$T/out" 2>&1 || fail "track add: $(cat "$T/out")"
+"$FLOWKEEP" status --json --socket "$CTL" | python3 -c '
+import json, sys
+names = sorted(x["name"] for x in json.load(sys.stdin)["trackings"])
+assert names == ["all", "new", "sampled"], names
+' || fail "the daemon did not pick up the new tracking"
+echo "  flowkeep track add reached the running daemon"
 fk_stop TERM || fail "exit status"
 echo "PASS"
 exit 0

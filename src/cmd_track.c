@@ -1,0 +1,318 @@
+/*
+ * cmd_track.c - `flowkeep track`: manage tracking definitions, the small
+ * files flowkeepd counts live (see livetrack.h for their format).
+ *
+ *   flowkeep track list [--dir DIR]
+ *   flowkeep track show NAME [--dir DIR]
+ *   flowkeep track add NAME --filter EXPR [--multiplier N] [--notes TEXT]
+ *                      [--dir DIR] [--socket PATH]
+ *   flowkeep track rm NAME [--dir DIR] [--socket PATH]     (archives it)
+ *   flowkeep track restore NAME [--dir DIR] [--socket PATH]
+ *
+ * The directory is --dir, else the tracking-dir of --config FILE, else
+ * var/trackings (flowkeepd's default).  After a change the running daemon
+ * is asked to reload; if none answers, the change waits for its start.
+ * Archived trackings go to DIR/.archive (their RRDs are kept).
+ */
+#define _GNU_SOURCE
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "ctlproto.h"
+#include "filter.h"
+
+struct track_args {
+	const char	*verb, *name, *dir, *filter, *mult, *notes, *sock;
+	const char	*config;
+};
+
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || *s == '.' || strlen(s) >= 128)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return 0;
+	return 1;
+}
+
+static int
+one_line(const char *s)
+{
+	return strchr(s, '\n') == NULL && strchr(s, '\r') == NULL;
+}
+
+static int
+track_usage(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "flowkeep track: %s\n", why);
+	return cmd_usage("track");
+}
+
+static int
+print_file(const char *path)
+{
+	char line[4096];
+	FILE *fp = fopen(path, "r");
+
+	if (fp == NULL) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", path,
+		    strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL)
+		fputs(line, stdout);
+	fclose(fp);
+	return 0;
+}
+
+/* The filter line of a definition ("" if none). */
+static void
+filter_of(const char *path, char *out, size_t len)
+{
+	char line[4096], *p;
+	FILE *fp = fopen(path, "r");
+
+	out[0] = '\0';
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		if (strncmp(p, "filter", 6) == 0 &&
+		    (p[6] == '\0' || isspace((unsigned char)p[6]))) {
+			for (p += 6; isspace((unsigned char)*p); p++)
+				;
+			snprintf(out, len, "%s", p);
+			break;
+		}
+	}
+	fclose(fp);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+track_list(const char *dir)
+{
+	char *names[4096], path[4096], expr[4096];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d = opendir(dir);
+
+	if (d == NULL) {
+		if (errno == ENOENT) {
+			printf("no trackings (%s does not exist)\n", dir);
+			return 0;
+		}
+		fprintf(stderr, "flowkeep track: %s: %s\n", dir,
+		    strerror(errno));
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL && n < 4096)
+		if (valid_name(de->d_name))
+			names[n++] = strdup(de->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		filter_of(path, expr, sizeof(expr));
+		printf("%-24s %s\n", names[i], expr[0] ? expr : "(every flow)");
+		free(names[i]);
+	}
+	if (n == 0)
+		printf("no trackings in %s\n", dir);
+	return 0;
+}
+
+/* Ask the daemon to reload; quiet when none is running. */
+static void
+tell_daemon(const char *sock)
+{
+	if (access(sock, F_OK) != 0) {
+		printf("flowkeepd is not running (no %s): the change applies "
+		    "at its next start\n", sock);
+		return;
+	}
+	if (cmd_ctl(sock, CTL_RELOAD) != 0)
+		printf("could not ask flowkeepd to reload; send it SIGHUP\n");
+}
+
+static int
+mkdir_p(const char *dir)
+{
+	char buf[4096], *p;
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int
+track_add(const struct track_args *a)
+{
+	char path[4096], tmp[4200], err[512];
+	struct filter *f;
+	char *end;
+	FILE *fp;
+
+	if (a->mult != NULL && (strtod(a->mult, &end) <= 0 || *end != '\0'))
+		return track_usage("--multiplier must be a number above 0");
+	if (!one_line(a->filter) || (a->notes && !one_line(a->notes)))
+		return track_usage("--filter and --notes are one line each");
+	if ((f = filter_compile(a->filter, NULL, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "flowkeep: filter: %s\n", err);
+		return 2;
+	}
+	filter_free(f);
+	if (mkdir_p(a->dir) != 0) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", a->dir,
+		    strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", a->dir, a->name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.new", a->dir, a->name);
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", tmp,
+		    strerror(errno));
+		return 1;
+	}
+	fprintf(fp, "filter %s\n", a->filter);
+	if (a->mult != NULL)
+		fprintf(fp, "multiplier %s\n", a->mult);
+	if (a->notes != NULL)
+		fprintf(fp, "notes %s\n", a->notes);
+	if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", path,
+		    strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	printf("tracking %s saved in %s\n", a->name, path);
+	tell_daemon(a->sock);
+	return 0;
+}
+
+/* Move NAME between DIR and DIR/.archive. */
+static int
+track_move(const struct track_args *a, int to_archive)
+{
+	char arch[4096], from[4300], to[4300];
+
+	snprintf(arch, sizeof(arch), "%s/.archive", a->dir);
+	if (to_archive && mkdir(arch, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", arch,
+		    strerror(errno));
+		return 1;
+	}
+	snprintf(from, sizeof(from), "%s/%s", to_archive ? a->dir : arch,
+	    a->name);
+	snprintf(to, sizeof(to), "%s/%s", to_archive ? arch : a->dir,
+	    a->name);
+	if (!to_archive && access(to, F_OK) == 0) {
+		fprintf(stderr, "flowkeep track: %s exists already\n", to);
+		return 1;
+	}
+	if (rename(from, to) != 0) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", from,
+		    strerror(errno));
+		return 1;
+	}
+	printf("tracking %s %s\n", a->name, to_archive ?
+	    "archived (its RRD is kept; `flowkeep track restore` brings it "
+	    "back)" : "restored");
+	tell_daemon(a->sock);
+	return 0;
+}
+
+int
+cmd_track(int argc, char **argv)
+{
+	static struct fk_config c;
+	struct track_args a;
+	char err[1024];
+	int i, rc;
+
+	memset(&a, 0, sizeof(a));
+	a.sock = cmd_default_socket();
+	if (argc < 2)
+		return track_usage(NULL);
+	a.verb = argv[1];
+	for (i = 2; i < argc; i++) {
+		if ((rc = cmd_optval(argc, argv, &i, "--dir", &a.dir)) == 1 ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--filter",
+		    &a.filter)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i,
+		    "--multiplier", &a.mult)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--notes",
+		    &a.notes)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--socket",
+		    &a.sock)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--config",
+		    &a.config)) == 1))
+			continue;
+		if (rc == -1)
+			return track_usage("an option needs a value");
+		if (argv[i][0] == '-' || a.name != NULL)
+			return track_usage(NULL);
+		a.name = argv[i];
+	}
+	if (a.dir == NULL) {
+		config_defaults(&c);
+		if (a.config != NULL &&
+		    config_parse_file(&c, a.config, err, sizeof(err)) == -1) {
+			fprintf(stderr, "flowkeep: %s\n", err);
+			return 2;
+		}
+		a.dir = c.trackdir;
+	}
+	if (strcmp(a.verb, "list") == 0)
+		return a.name != NULL ? track_usage(NULL) : track_list(a.dir);
+	if (a.name == NULL)
+		return track_usage("which tracking?");
+	if (!valid_name(a.name))
+		return track_usage("a tracking name is letters, digits, '-', "
+		    "'_' and '.', not starting with '.'");
+	if (strcmp(a.verb, "show") == 0) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s", a.dir, a.name);
+		return print_file(path);
+	}
+	if (strcmp(a.verb, "add") == 0) {
+		if (a.filter == NULL)
+			return track_usage("add needs --filter EXPR (\"\" for "
+			    "every flow)");
+		return track_add(&a);
+	}
+	if (strcmp(a.verb, "rm") == 0 || strcmp(a.verb, "archive") == 0)
+		return track_move(&a, 1);
+	if (strcmp(a.verb, "restore") == 0)
+		return track_move(&a, 0);
+	return track_usage(NULL);
+}
