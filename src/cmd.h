@@ -20,6 +20,9 @@ int cmd_replay(int argc, char **argv);
  * and trackings (like SIGHUP). */
 int cmd_reload(int argc, char **argv);
 
+/* `flowkeep graph track NAME [...]`: a tracking's RRD as a PNG. */
+int cmd_graph(int argc, char **argv);
+
 /* `flowkeep track list|show|add|rm|restore ...`: tracking definitions. */
 int cmd_track(int argc, char **argv);
 

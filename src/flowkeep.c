@@ -41,6 +41,10 @@ static const struct command commands[] = {
 	    "[--filter EXPR] [--multiplier N] [--notes TEXT] [--dir DIR] "
 	    "[--config FILE] [--socket PATH]",
 	    "manage live trackings" },
+	{ "graph", cmd_graph, "graph track NAME [--period day|week|month|year|3y] "
+	    "[--unit bits|packets|flows] [--size WxH] [--output FILE|-] "
+	    "[--threshold N] [--rrd-dir DIR] [--config FILE]",
+	    "draw a tracking as a PNG" },
 	{ "help", cmd_help, "help", "this list" },
 	{ "version", cmd_version, "version", "print the version" },
 };

@@ -191,3 +191,54 @@ rrdstore_update(const char *path, const struct rrd_sample *s, size_t n,
 	}
 	return written;
 }
+
+int
+rrdstore_graph(const char *rrd, const char *png,
+    const struct rrd_graph_opts *o, char *err, size_t errlen)
+{
+	static const char *const ds[3] = { "bits", "packets", "flows" };
+	static const char *const unit[3] = { "b/s", "packets/s", "flows/s" };
+	char a[32][512];
+	char *argv[32];
+	rrd_info_t *info;
+	int k = 0, u = o->unit >= 0 && o->unit <= 2 ? o->unit : 0;
+
+#define ARG(...)	(snprintf(a[k], sizeof(a[k]), __VA_ARGS__), \
+			    argv[k] = a[k], k++)
+	ARG("graph");
+	ARG("%s", png);
+	ARG("--imgformat=PNG");
+	ARG("--full-size-mode");
+	ARG("--width=%u", o->width);
+	ARG("--height=%u", o->height);
+	ARG("--start=%lld", (long long)o->start);
+	ARG("--end=%lld", (long long)o->end);
+	ARG("--title=%s", o->title != NULL ? o->title : "");
+	ARG("--vertical-label=%s", unit[u]);
+	ARG("--lower-limit=0");
+	ARG("--slope-mode");
+	ARG("DEF:v=%s:%s:AVERAGE", rrd, ds[u]);
+	ARG("DEF:m=%s:%s:MAX", rrd, ds[u]);
+	ARG("VDEF:avg=v,AVERAGE");
+	ARG("VDEF:p95=v,95,PERCENT");
+	ARG("VDEF:peak=m,MAXIMUM");
+	ARG("AREA:v#7aa6e8:average");
+	ARG("LINE1:m#1f3f7a:step maximum\\n");
+	ARG("LINE2:p95#d9534f:95th percentile:dashes");
+	ARG("GPRINT:avg:avg %%.2lf %%s%s", unit[u]);
+	ARG("GPRINT:p95:95th %%.2lf %%s%s", unit[u]);
+	ARG("GPRINT:peak:peak %%.2lf %%s%s", unit[u]);
+	if (o->threshold > 0)
+		ARG("HRULE:%f#ff8800:alert threshold", o->threshold);
+#undef ARG
+	rrd_clear_error();
+	info = rrd_graph_v(k, argv);
+	if (info == NULL || rrd_test_error()) {
+		seterr(err, errlen, "%s: graph: %s", rrd, rrd_msg());
+		if (info != NULL)
+			rrd_info_free(info);
+		return -1;
+	}
+	rrd_info_free(info);
+	return 0;
+}

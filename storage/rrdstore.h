@@ -44,4 +44,24 @@ int rrdstore_update(const char *path, const struct rrd_sample *s, size_t n,
 /* Last update time of the RRD, or -1 with err set. */
 time_t rrdstore_last(const char *path, char *err, size_t errlen);
 
+/* What a tracking graph shows. */
+struct rrd_graph_opts {
+	const char	*title;
+	time_t		 start, end;	/* seconds since the epoch */
+	unsigned	 width, height;	/* of the whole PNG, pixels */
+	int		 unit;		/* 0 bits/s, 1 packets/s, 2 flows/s */
+	double		 threshold;	/* alert line, 0 = none */
+};
+
+/*
+ * Draw the RRD as a PNG (png "-" = standard output): the average as an
+ * area, the step maxima as a line, the 95th percentile as a dashed line,
+ * and average, 95th percentile and peak in the legend; the threshold as a
+ * line when set.  Not thread safe (librrd's graph parses options with
+ * getopt): for the CLI and the web handlers, not the daemon.  0 or -1
+ * with err set.
+ */
+int rrdstore_graph(const char *rrd, const char *png,
+    const struct rrd_graph_opts *o, char *err, size_t errlen);
+
 #endif /* FLOWKEEP_RRDSTORE_H */

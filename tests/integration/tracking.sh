@@ -83,6 +83,21 @@ assert sorted(t) == ["all", "sampled"], t
 assert t["all"]["matched"] == 70 and t["all"]["late"] == 0, t
 assert t["all"]["steps"] >= 1 and s["rrd_errors"] == 0, s
 ' || fail "status --json trackings"
+"$FLOWKEEP" graph track all --rrd-dir "$T/rrd" --size 640x240 \
+    --threshold 30000 --output "$T/all.png" >/dev/null || fail "graph track"
+python3 - "$T/all.png" <<'PY' || fail "graph: not a 640x240 PNG"
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+assert b[:8] == b"\x89PNG\r\n\x1a\n" and b[12:16] == b"IHDR", b[:16]
+w, h = struct.unpack(">II", b[16:24])
+print("  graph track: PNG %dx%d, %d bytes" % (w, h, len(b)))
+assert (w, h) == (640, 240)
+PY
+"$FLOWKEEP" graph track all --rrd-dir "$T/rrd" --period fortnight \
+    >"$T/out" 2>&1
+[ $? = 2 ] || fail "graph --period fortnight: want exit 2"
+"$FLOWKEEP" graph track nosuch --rrd-dir "$T/rrd" >"$T/out" 2>&1
+[ $? = 1 ] && grep -q "nosuch.rrd" "$T/out" || fail "graph of a missing RRD"
 "$FLOWKEEP" track add new --filter "" --dir "$T/tracks" --socket "$CTL" \
     >"$T/out" 2>&1 || fail "track add: $(cat "$T/out")"
 "$FLOWKEEP" status --json --socket "$CTL" | python3 -c '
