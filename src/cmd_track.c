@@ -8,6 +8,7 @@
  *                      [--dir DIR] [--socket PATH]
  *   flowkeep track rm NAME [--dir DIR] [--socket PATH]     (archives it)
  *   flowkeep track restore NAME [--dir DIR] [--socket PATH]
+ *   flowkeep track alerts [--rrd-dir DIR]	(the alert history)
  *
  * The directory is --dir, else the tracking-dir of --config FILE, else
  * var/trackings (flowkeepd's default).  After a change the running daemon
@@ -33,7 +34,7 @@
 
 struct track_args {
 	const char	*verb, *name, *dir, *filter, *mult, *notes, *sock;
-	const char	*config;
+	const char	*config, *rrddir;
 };
 
 static int
@@ -274,7 +275,9 @@ cmd_track(int argc, char **argv)
 		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--socket",
 		    &a.sock)) == 1) ||
 		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--config",
-		    &a.config)) == 1))
+		    &a.config)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--rrd-dir",
+		    &a.rrddir)) == 1))
 			continue;
 		if (rc == -1)
 			return track_usage("an option needs a value");
@@ -282,14 +285,27 @@ cmd_track(int argc, char **argv)
 			return track_usage(NULL);
 		a.name = argv[i];
 	}
-	if (a.dir == NULL) {
-		config_defaults(&c);
-		if (a.config != NULL &&
-		    config_parse_file(&c, a.config, err, sizeof(err)) == -1) {
-			fprintf(stderr, "flowkeep: %s\n", err);
-			return 2;
-		}
+	config_defaults(&c);
+	if (a.config != NULL &&
+	    config_parse_file(&c, a.config, err, sizeof(err)) == -1) {
+		fprintf(stderr, "flowkeep: %s\n", err);
+		return 2;
+	}
+	if (a.dir == NULL)
 		a.dir = c.trackdir;
+	if (a.rrddir == NULL)
+		a.rrddir = c.rrddir;
+	if (strcmp(a.verb, "alerts") == 0) {
+		char path[4096];
+
+		if (a.name != NULL)
+			return track_usage(NULL);
+		snprintf(path, sizeof(path), "%s/alerts.log", a.rrddir);
+		if (access(path, F_OK) != 0) {
+			printf("no alerts yet (%s)\n", path);
+			return 0;
+		}
+		return print_file(path);
 	}
 	if (strcmp(a.verb, "list") == 0)
 		return a.name != NULL ? track_usage(NULL) : track_list(a.dir);

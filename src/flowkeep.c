@@ -37,9 +37,9 @@ static const struct command commands[] = {
 	    "validate a configuration and print it in full" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
-	{ "track", cmd_track, "track list|show|add|rm|restore [NAME] "
+	{ "track", cmd_track, "track list|show|add|rm|restore|alerts [NAME] "
 	    "[--filter EXPR] [--multiplier N] [--notes TEXT] [--dir DIR] "
-	    "[--config FILE] [--socket PATH]",
+	    "[--rrd-dir DIR] [--config FILE] [--socket PATH]",
 	    "manage live trackings" },
 	{ "graph", cmd_graph, "graph track NAME [--period day|week|month|year|3y] "
 	    "[--unit bits|packets|flows] [--size WxH] [--output FILE|-] "

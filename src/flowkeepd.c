@@ -392,7 +392,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	case SIGCHLD:
 		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-				log_warnx("rotate program (pid %ld) exited "
+				log_warnx("child program (pid %ld) exited "
 				    "with status %d", (long)pid,
 				    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		break;

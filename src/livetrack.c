@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <ctype.h>
 #include <dirent.h>
@@ -19,6 +20,7 @@
 
 #include "storage/rrdstore.h"
 
+#include "alert.h"
 #include "filter.h"
 #include "livetrack.h"
 #include "log.h"
@@ -28,11 +30,17 @@
 #define LT_MAX		4096		/* trackings */
 #define LT_LINE		4096
 
+#define LT_ALERTS	4		/* alert rules per tracking */
+
 struct lt_def {
 	char		 name[128];
 	struct filter	*f;
 	double		 mult;
-	int		 ensured;	/* worker: RRD checked this run */
+	struct alert_rule rule[LT_ALERTS];
+	struct alert_state *ast;	/* one per rule */
+	unsigned	 nrules;
+	char		 command[1024];	/* run when an alert fires */
+	uint64_t	 hash;		/* of the definition's text */
 };
 
 struct lt_job {
@@ -194,8 +202,12 @@ parse_def(const char *path, struct lt_def *d, char *err, size_t errlen)
 		return -1;
 	}
 	d->mult = 1;
+	d->hash = 1469598103934665603ull;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		ln++;
+		for (p = line; *p != '\0'; p++)
+			d->hash = (d->hash ^ (unsigned char)*p) *
+			    1099511628211ull;
 		line[strcspn(line, "\r\n")] = '\0';
 		for (p = line; isspace((unsigned char)*p); p++)
 			;
@@ -208,6 +220,24 @@ parse_def(const char *path, struct lt_def *d, char *err, size_t errlen)
 			v++;
 		if (strcmp(p, "filter") == 0)
 			util_strlcpy(expr, v, sizeof(expr));
+		else if (strcmp(p, "alert") == 0) {
+			char ae[256];
+
+			if (d->nrules == LT_ALERTS) {
+				lt_err(err, errlen, "%s:%u: at most %d alert "
+				    "rules", path, ln, LT_ALERTS);
+				fclose(fp);
+				return -1;
+			}
+			if (alert_parse(v, &d->rule[d->nrules], ae,
+			    sizeof(ae)) == -1) {
+				lt_err(err, errlen, "%s:%u: %s", path, ln, ae);
+				fclose(fp);
+				return -1;
+			}
+			d->nrules++;
+		} else if (strcmp(p, "alert-command") == 0)
+			util_strlcpy(d->command, v, sizeof(d->command));
 		else if (strcmp(p, "multiplier") == 0) {
 			char *end;
 
@@ -220,14 +250,22 @@ parse_def(const char *path, struct lt_def *d, char *err, size_t errlen)
 			}
 		} else if (strcmp(p, "notes") != 0) {
 			lt_err(err, errlen, "%s:%u: unknown key \"%s\" "
-			    "(filter, multiplier, notes)", path, ln, p);
+			    "(filter, multiplier, notes, alert, alert-command)",
+			    path, ln, p);
 			fclose(fp);
 			return -1;
 		}
 	}
 	fclose(fp);
+	if (d->nrules > 0 &&
+	    (d->ast = calloc(d->nrules, sizeof(*d->ast))) == NULL) {
+		lt_err(err, errlen, "out of memory");
+		return -1;
+	}
 	if ((d->f = filter_compile(expr, NULL, fe, sizeof(fe))) == NULL) {
 		lt_err(err, errlen, "%s: filter: %s", path, fe);
+		free(d->ast);
+		d->ast = NULL;
 		return -1;
 	}
 	return 0;
@@ -236,19 +274,72 @@ parse_def(const char *path, struct lt_def *d, char *err, size_t errlen)
 static void
 defs_free(struct livetrack *lt)
 {
-	for (unsigned i = 0; i < lt->ndefs; i++)
+	for (unsigned i = 0; i < lt->ndefs; i++) {
 		filter_free(lt->defs[i].f);
+		free(lt->defs[i].ast);
+	}
 	free(lt->defs);
 	lt->defs = NULL;
 	lt->ndefs = 0;
+}
+
+/* An alert fired: log it, keep it in RRDDIR/alerts.log, run the command
+ * with the details in its environment. */
+static void
+lt_fire(struct livetrack *lt, const struct lt_def *d,
+    const struct alert_rule *r, const struct alert_state *st,
+    const struct rrd_sample *s, double value)
+{
+	static const char *const unit[3] = { "b/s", "packets/s", "flows/s" };
+	char rule[128], when[64], path[1200], env[6][1400];
+	struct tm tm;
+	time_t t = s->t;
+	FILE *fp;
+	pid_t pid;
+
+	alert_format(r, rule, sizeof(rule));
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	log_warnx("alert: tracking %s: %s: %.6g %s (limit %.6g) in the step "
+	    "ending %s", d->name, rule, value, unit[r->unit], st->limit, when);
+	lt_err(path, sizeof(path), "%s/alerts.log", lt->rrddir);
+	if ((fp = fopen(path, "a")) != NULL) {
+		fprintf(fp, "%s\t%s\t%s\t%.6g\t%.6g\t%s\n", when, d->name,
+		    rule, value, st->limit, unit[r->unit]);
+		fclose(fp);
+	}
+	if (d->command[0] == '\0')
+		return;
+	lt_err(env[0], sizeof(env[0]), "FK_TRACKING=%s", d->name);
+	lt_err(env[1], sizeof(env[1]), "FK_RULE=%s", rule);
+	lt_err(env[2], sizeof(env[2]), "FK_VALUE=%.6g", value);
+	lt_err(env[3], sizeof(env[3]), "FK_LIMIT=%.6g", st->limit);
+	lt_err(env[4], sizeof(env[4]), "FK_UNIT=%s", unit[r->unit]);
+	lt_err(env[5], sizeof(env[5]), "FK_TIME=%s", when);
+	if ((pid = fork()) == -1) {
+		log_warn("alert command %s", d->command);
+		return;
+	}
+	if (pid == 0) {
+		for (int k = 0; k < 6; k++)
+			putenv(env[k]);
+		execl("/bin/sh", "sh", "-c", d->command, (char *)NULL);
+		_exit(127);
+	}
 }
 
 static void
 lt_cb(void *arg, int i, const struct rrd_sample *s)
 {
 	struct livetrack *lt = arg;
+	struct lt_def *d = &lt->defs[i];
+	double rates[3] = { s->bits, s->packets, s->flows };
 
-	lt_queue(lt, lt->defs[i].name, s);
+	lt_queue(lt, d->name, s);
+	for (unsigned k = 0; k < d->nrules; k++)
+		if (alert_step(&d->rule[k], &d->ast[k], rates))
+			lt_fire(lt, d, &d->rule[k], &d->ast[k], s,
+			    rates[d->rule[k].unit]);
 }
 
 static int
@@ -293,6 +384,7 @@ livetrack_load(struct livetrack *lt, uint64_t now_ms, char *err,
 		    de->d_name);
 		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
 			continue;
+		memset(&defs[n], 0, sizeof(defs[n]));
 		util_strlcpy(defs[n].name, de->d_name, sizeof(defs[n].name));
 		if (parse_def(path, &defs[n], e1, sizeof(e1)) == -1) {
 			if (bad++ == 0)
@@ -304,12 +396,26 @@ livetrack_load(struct livetrack *lt, uint64_t now_ms, char *err,
 	if (dir != NULL)
 		closedir(dir);
 	qsort(defs, n, sizeof(*defs), cmp_def);
-	for (unsigned i = 0; i < n; i++)
-		tracker_add(tr, defs[i].f, defs[i].mult, now_ms);
-	/* Write the old definitions' open steps as they stand. */
-	if (lt->ndefs > 0)
-		tracker_advance(lt->tr, now_ms + (uint64_t)(lt->lateness + 16) *
-		    lt->step * 1000, lt_cb, lt);
+	/* Steps final by now are written by the old definitions; a tracking
+	 * whose definition did not change keeps its open steps and alert
+	 * state, a new or changed one starts counting now. */
+	tracker_advance(lt->tr, now_ms, lt_cb, lt);
+	tracker_take_window(tr, lt->tr);
+	for (unsigned i = 0; i < n; i++) {
+		int k = tracker_add(tr, defs[i].f, defs[i].mult, now_ms);
+
+		for (unsigned j = 0; j < lt->ndefs; j++) {
+			struct lt_def *o = &lt->defs[j];
+
+			if (strcmp(o->name, defs[i].name) != 0 ||
+			    o->hash != defs[i].hash)
+				continue;
+			tracker_adopt(tr, k, lt->tr, (int)j);
+			if (o->nrules == defs[i].nrules && o->nrules > 0)
+				memcpy(defs[i].ast, o->ast, o->nrules *
+				    sizeof(*o->ast));
+		}
+	}
 	tracker_free(lt->tr);
 	defs_free(lt);
 	lt->tr = tr;

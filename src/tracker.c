@@ -202,6 +202,32 @@ tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
 }
 
 void
+tracker_take_window(struct tracker *dst, const struct tracker *src)
+{
+	if (!src->started || dst->step_ms != src->step_ms ||
+	    dst->w != src->w)
+		return;
+	dst->open = src->open;
+	dst->started = 1;
+}
+
+void
+tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
+    int si)
+{
+	struct trk *d, *s;
+
+	if (di < 0 || si < 0 || (unsigned)di >= dst->n ||
+	    (unsigned)si >= src->n || dst->open != src->open ||
+	    dst->w != src->w)
+		return;
+	d = &dst->trk[di];
+	s = &src->trk[si];
+	memcpy(d->oct, s->oct, 3 * (size_t)dst->w * sizeof(double));
+	d->st = s->st;
+}
+
+void
 tracker_get_stats(const struct tracker *t, int tracking,
     struct tracker_stats *out)
 {

@@ -59,6 +59,15 @@ typedef void (*tracker_cb)(void *arg, int tracking,
 unsigned tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
     void *arg);
 
+/*
+ * Carry counting over to a new tracker (a reload): dst takes src's window
+ * (call before dst's first tracker_add), and tracking di of dst takes the
+ * open buckets and statistics of tracking si of src.
+ */
+void tracker_take_window(struct tracker *dst, const struct tracker *src);
+void tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
+    int si);
+
 void tracker_get_stats(const struct tracker *t, int tracking,
     struct tracker_stats *out);
 unsigned tracker_count(const struct tracker *t);

@@ -18,7 +18,13 @@ if [ "$sec" -gt 50 ]; then
 	sleep $((61 - sec))
 fi
 mkdir -p "$T/tracks"
-printf '# every flow\nfilter\n' >"$T/tracks/all"
+cat >"$T/tracks/all" <<TRK
+# every flow
+filter
+alert above 1000 bits
+alert below 0.5 packets for 2
+alert-command env | grep '^FK_' | sort >"$T/alert.env"
+TRK
 printf 'filter\nmultiplier 10\nnotes sampled 1:10\n' >"$T/tracks/sampled"
 printf 'filter\nbogus 1\n' >"$T/tracks/broken"
 cat >"$T/fk.conf" <<CONF
@@ -106,6 +112,20 @@ names = sorted(x["name"] for x in json.load(sys.stdin)["trackings"])
 assert names == ["all", "new", "sampled"], names
 ' || fail "the daemon did not pick up the new tracking"
 echo "  flowkeep track add reached the running daemon"
+"$FLOWKEEP" status --json --socket "$CTL" | python3 -c '
+import json, sys
+t = {x["name"]: x for x in json.load(sys.stdin)["trackings"]}
+assert t["all"]["matched"] == 70, t["all"]
+' || fail "the reload lost the counters of an unchanged tracking"
+[ -s "$T/alert.env" ] || sleep 1
+sed 's/^/  | /' "$T/alert.env"
+grep -q "^FK_RULE=above 1000 bits for 1$" "$T/alert.env" &&
+    grep -q "^FK_TRACKING=all$" "$T/alert.env" ||
+    fail "alert command environment"
+"$FLOWKEEP" track alerts --rrd-dir "$T/rrd" >"$T/out" || fail "track alerts"
+sed 's/^/  | /' "$T/out"
+[ "$(grep -c "above 1000 bits" "$T/out")" = 1 ] || fail "alert history"
+grep -q "below" "$T/out" && fail "the below rule fired too early"
 fk_stop TERM || fail "exit status"
 echo "PASS"
 exit 0

@@ -152,6 +152,30 @@ test_two_trackings_and_multiplier(void **state)
 	tracker_free(t);
 }
 
+/* A reload keeps the open steps of an unchanged tracking. */
+static void
+test_adopt(void **state)
+{
+	struct tracker *a = tracker_new(60, 1), *b = tracker_new(60, 1);
+	struct tracker_stats st;
+	struct got g;
+	struct flowrec r = flow(61000, 61000, 600, 6);
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	tracker_add(a, NULL, 0, 60000);
+	tracker_put(a, &r, 1);
+	tracker_take_window(b, a);
+	tracker_add(b, NULL, 0, 999999999);	/* window taken, not now */
+	tracker_adopt(b, 0, a, 0);
+	tracker_free(a);
+	tracker_get_stats(b, 0, &st);
+	assert_int_equal(st.matched, 1);
+	assert_int_equal(tracker_advance(b, 180000, collect, &g), 2);
+	assert_near(g.s[1].bits, 600.0 * 8 / 60);
+	tracker_free(b);
+}
+
 static void
 test_bad_parameters(void **state)
 {
@@ -168,6 +192,7 @@ main(void)
 		cmocka_unit_test(test_spread_over_buckets),
 		cmocka_unit_test(test_late_parts),
 		cmocka_unit_test(test_two_trackings_and_multiplier),
+		cmocka_unit_test(test_adopt),
 		cmocka_unit_test(test_bad_parameters),
 	};
 
