@@ -33,6 +33,10 @@ int cmd_ctl(const char *path, int kind);
 /* $FLOWKEEP_SOCKET or var/flowkeepd.sock. */
 const char *cmd_default_socket(void);
 
+/* `flowkeep filter EXPR... [--named-dir DIR] [--form FIELD=VALUE]...
+ * [--program]`: compile a filter, print its canonical form. */
+int cmd_filter(int argc, char **argv);
+
 /* `flowkeep check [--config FILE]`: validate and print a configuration. */
 int cmd_check(int argc, char **argv);
 

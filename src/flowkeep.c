@@ -35,6 +35,9 @@ static const struct command commands[] = {
 	    "send flow files as NetFlow datagrams" },
 	{ "check", cmd_check, "check [--config FILE]",
 	    "validate a configuration and print it in full" },
+	{ "filter", cmd_filter, "filter EXPR... [--named-dir DIR] "
+	    "[--form FIELD=VALUE]... [--program]",
+	    "check a filter and print its canonical form" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
 	{ "track", cmd_track, "track list|show|add|rm|restore|alerts [NAME] "
