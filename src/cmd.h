@@ -40,6 +40,13 @@ int cmd_filter(int argc, char **argv);
 /* `flowkeep check [--config FILE]`: validate and print a configuration. */
 int cmd_check(int argc, char **argv);
 
+/* The listing commands (cmd_listing.c); SELECTION is FILE|DIR|-...
+ * [--from T] [--to T] [--rule any|start|end|all] [--device NAME]
+ * [--config FILE] [--tmp] [--threads N] [--filter EXPR] (cmdsel.h). */
+int cmd_print(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_header(int argc, char **argv);
+
 /* Print "usage: flowkeep <usage of cmd>" on stderr; returns 2. */
 int cmd_usage(const char *cmd);
 

@@ -27,6 +27,11 @@ struct command {
 	const char	*what;
 };
 
+/* The selection options of the listing commands (cmdsel.h). */
+#define SEL_USAGE	"[FILE|DIR|-]... [--from T] [--to T] " \
+	"[--rule any|start|end|all] [--device NAME] [--config FILE] [--tmp] " \
+	"[--threads N] [--filter EXPR]"
+
 static const struct command commands[] = {
 	{ "status", cmd_status, "status [--json] [--socket PATH]",
 	    "show the running daemon's exporters and counters" },
@@ -38,6 +43,14 @@ static const struct command commands[] = {
 	{ "filter", cmd_filter, "filter EXPR... [--named-dir DIR] "
 	    "[--form FIELD=VALUE]... [--program]",
 	    "check a filter and print its canonical form" },
+	{ "print", cmd_print, "print [-f N] [-w] [-p] [--output text|csv|json]"
+	    " [--fields LIST] " SEL_USAGE,
+	    "list flows (flow-print formats, CSV, JSON)" },
+	{ "cat", cmd_cat, "cat [-o FILE] [-z N] [-p] [-C COMMENT] "
+	    SEL_USAGE,
+	    "merge flows into one flow-tools stream (like flow-cat)" },
+	{ "header", cmd_header, "header [FILE|-]...",
+	    "print flow file headers (like flow-header)" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
 	{ "track", cmd_track, "track list|show|add|rm|restore|alerts [NAME] "

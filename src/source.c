@@ -1,29 +1,94 @@
 /*
  * source.c - the flows of a selection (see source.h).
  *
- * FIRST VERSION: explicit files only, read one after the other, no time
- * window.  To be replaced by the full selection (directories, time range,
- * layouts, parallel readers).
+ * src_open() builds the list of files first: explicit files as given,
+ * directories walked (date directories only below the top), each tree's
+ * files sorted by the start time in their names.  With a window, a file is
+ * kept when [start - period, end + period) meets the window, its end being
+ * the start of the next file of the same tree and family, or start +
+ * period for the last one.
+ *
+ * Reader threads then take files in list order, each reading one whole
+ * file into batches of flowrecs (records outside the window dropped by the
+ * rule).  Every file has a slot with a small bounded queue of batches; the
+ * consumer drains slot 0, then slot 1 and so on, so flows come out in file
+ * order whatever the number of threads.  A worker whose queue is full waits
+ * for the consumer; since files are handed out in order, the file the
+ * consumer waits for is always being read by a worker that is not blocked,
+ * so this cannot deadlock.  Warnings of a file are delivered (through
+ * o.warn, on the consumer's thread) when the consumer reaches the end of
+ * that file, so their order is deterministic too.
  */
 #define _GNU_SOURCE	/* strdup */
 
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "storage/ftreader.h"
+#include "storage/layout.h"
 
 #include "source.h"
 
-#define SRC_BATCH	256
+#define SRC_BATCH	4096	/* flows per batch */
+#define SRC_QUEUE	8	/* batches queued per file */
+#define SRC_MAXTHR	16
+#define SRC_DEFPERIOD	900	/* flow-capture's default rotation */
+
+struct batch {
+	struct batch	*next;
+	unsigned	 n;
+	struct flowrec	 recs[SRC_BATCH];
+};
+
+struct sfile {
+	char		*path;
+	int64_t		 start;		/* from the name, -1 = unknown */
+	int		 family;	/* 4 or 6, for the end of a file */
+	unsigned	 root;		/* index of the path it came from */
+	int		 kind;		/* layout kind or -1 */
+};
+
+struct slot {
+	struct batch	*head, *tail;
+	unsigned	 queued;
+	int		 done;		/* worker finished this file */
+	int		 failed;
+	char		*warn;		/* messages, '\n' separated */
+};
 
 struct src {
 	struct src_opts	 o;
-	char		**paths;
-	unsigned	 npaths, next;
-	struct ftr	*cur;
-	unsigned	 files, failed;
-	struct flowrec	 batch[SRC_BATCH];
+	uint64_t	 period_ms;
+
+	struct sfile	*files;
+	unsigned	 nfiles, cap;
+
+	struct slot	*slots;
+	unsigned	 next_file;	/* next file for a worker */
+	unsigned	 cur;		/* file the consumer is in */
+	struct batch	*held;		/* batch given out last */
+	struct batch	*free;
+	int		 stop;
+
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv_data;	/* consumer waits */
+	pthread_cond_t	 cv_space;	/* workers wait */
+	pthread_t	 thr[SRC_MAXTHR];
+	unsigned	 nthr;
+	int		 started;
+
+	unsigned	 nread, nfailed;
+	struct flowrec	 one;		/* for src_next */
+	const struct flowrec *pend;
+	unsigned	 npend;
 };
 
 static void
@@ -35,94 +100,562 @@ src_warn(struct src *s, const char *msg)
 		fprintf(stderr, "flowkeep: %s\n", msg);
 }
 
+int
+src_match(const struct src_opts *o, const struct flowrec *r)
+{
+	uint64_t to = o->to_ms != 0 ? o->to_ms : UINT64_MAX;
+	uint64_t from = o->from_ms;
+
+	switch (o->rule) {
+	case SRC_START:
+		return r->first_ms >= from && r->first_ms < to;
+	case SRC_END:
+		return r->last_ms >= from && r->last_ms < to;
+	case SRC_ALL:
+		return r->first_ms >= from && r->last_ms < to;
+	case SRC_ANY:
+	default:
+		return r->first_ms < to && r->last_ms >= from;
+	}
+}
+
+static int
+has_window(const struct src_opts *o)
+{
+	return o->from_ms != 0 || o->to_ms != 0;
+}
+
+/* ---------------------------------------------------------------- listing */
+
+static int
+add_file(struct src *s, const char *path, unsigned root)
+{
+	struct sfile *f;
+	const char *base = strrchr(path, '/');
+	time_t t;
+	int ver;
+
+	if (s->nfiles == s->cap) {
+		unsigned ncap = s->cap ? s->cap * 2 : 64;
+		void *p = realloc(s->files, ncap * sizeof(*s->files));
+
+		if (p == NULL)
+			return -1;
+		s->files = p;
+		s->cap = ncap;
+	}
+	f = &s->files[s->nfiles];
+	memset(f, 0, sizeof(*f));
+	if ((f->path = strdup(path)) == NULL)
+		return -1;
+	base = base != NULL ? base + 1 : path;
+	f->root = root;
+	f->kind = layout_parse_name(base, &t, &ver);
+	f->start = f->kind >= 0 ? (int64_t)t : -1;
+	f->family = (f->kind == LAYOUT_TMP6 || f->kind == LAYOUT_FINAL6) ?
+	    6 : 4;
+	s->nfiles++;
+	return 0;
+}
+
+static int
+wanted_name(const struct src *s, const char *name)
+{
+	int k = layout_parse_name(name, NULL, NULL);
+
+	if (k == LAYOUT_FINAL || k == LAYOUT_FINAL6)
+		return 1;
+	if (k == LAYOUT_TMP || k == LAYOUT_TMP6)
+		return s->o.include_tmp;
+	return 0;
+}
+
+/* Walk a directory: files with our names, date subdirectories. */
+static int
+walk(struct src *s, const char *dir, unsigned root, int depth, char *err,
+    size_t errlen)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	char path[LAYOUT_PATH_MAX + 256];
+	char msg[LAYOUT_PATH_MAX + 300];
+
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(msg, sizeof(msg), "%s: %s", dir, strerror(errno));
+		src_warn(s, msg);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    de->d_name) >= sizeof(path))
+			continue;
+		if (stat(path, &st) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (depth < 8 && layout_is_date_dir(de->d_name) &&
+			    walk(s, path, root, depth + 1, err, errlen) == -1) {
+				closedir(d);
+				return -1;
+			}
+		} else if (S_ISREG(st.st_mode) && wanted_name(s, de->d_name)) {
+			if (add_file(s, path, root) == -1) {
+				closedir(d);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	const struct sfile *x = a, *y = b;
+
+	if (x->root != y->root)
+		return x->root < y->root ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Drop the files of one sorted tree [lo, hi) that cannot hold flows of
+ * the window.
+ */
+static void
+select_window(struct src *s, unsigned lo, unsigned hi, uint8_t *keep)
+{
+	int64_t p = (int64_t)s->period_ms;
+	int64_t from = (int64_t)s->o.from_ms;
+	int64_t to = s->o.to_ms != 0 ? (int64_t)s->o.to_ms : INT64_MAX / 2;
+
+	for (unsigned i = lo; i < hi; i++) {
+		struct sfile *f = &s->files[i];
+		int64_t start, end = -1;
+
+		keep[i] = 1;
+		if (f->start < 0)
+			continue;	/* not named by time: read it */
+		start = f->start * 1000;
+		for (unsigned j = i + 1; j < hi; j++)
+			if (s->files[j].family == f->family &&
+			    s->files[j].start > f->start) {
+				end = s->files[j].start * 1000;
+				break;
+			}
+		if (end < 0)
+			end = start + p;
+		if (start - p >= to || end + p <= from)
+			keep[i] = 0;
+	}
+}
+
+static int
+build_list(struct src *s, const char *const *paths, unsigned npaths,
+    char *err, size_t errlen)
+{
+	struct stat st;
+	char msg[LAYOUT_PATH_MAX + 300];
+	uint8_t *keep;
+	unsigned i, k, lo;
+
+	for (i = 0; i < npaths; i++) {
+		unsigned before = s->nfiles;
+
+		if (strcmp(paths[i], "-") == 0 || (stat(paths[i], &st) == 0 &&
+		    !S_ISDIR(st.st_mode))) {
+			if (add_file(s, paths[i], i) == -1)
+				goto oom;
+			continue;
+		}
+		if (stat(paths[i], &st) == -1) {
+			/* let the reader say what is wrong, in order */
+			if (add_file(s, paths[i], i) == -1)
+				goto oom;
+			continue;
+		}
+		if (walk(s, paths[i], i, 0, err, errlen) == -1)
+			return -1;
+		if (s->nfiles == before) {
+			snprintf(msg, sizeof(msg), "%s: no flow files",
+			    paths[i]);
+			src_warn(s, msg);
+		}
+	}
+	if (s->nfiles == 0)
+		return 0;
+	qsort(s->files, s->nfiles, sizeof(*s->files), cmp_file);
+	if (!has_window(&s->o))
+		return 0;
+	if ((keep = calloc(s->nfiles, 1)) == NULL)
+		goto oom;
+	for (lo = 0; lo < s->nfiles; lo = i) {
+		for (i = lo; i < s->nfiles && s->files[i].root ==
+		    s->files[lo].root; i++)
+			;
+		select_window(s, lo, i, keep);
+	}
+	for (i = k = 0; i < s->nfiles; i++)
+		if (keep[i])
+			s->files[k++] = s->files[i];
+		else
+			free(s->files[i].path);
+	s->nfiles = k;
+	free(keep);
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+/* ---------------------------------------------------------------- workers */
+
+/* Call with the lock held. */
+static struct batch *
+get_batch(struct src *s)
+{
+	struct batch *b = s->free;
+
+	if (b != NULL) {
+		s->free = b->next;
+		return b;
+	}
+	return malloc(sizeof(*b));
+}
+
+static void
+slot_warn(struct slot *sl, const char *msg)
+{
+	size_t old = sl->warn != NULL ? strlen(sl->warn) : 0;
+	size_t n = strlen(msg);
+	char *p = realloc(sl->warn, old + n + 2);
+
+	if (p == NULL)
+		return;
+	if (old > 0)
+		p[old++] = '\n';
+	memcpy(p + old, msg, n + 1);
+	sl->warn = p;
+}
+
+/* Queue b on slot i; waits while the queue is full.  0, or -1 to stop. */
+static int
+put_batch(struct src *s, unsigned i, struct batch *b)
+{
+	struct slot *sl = &s->slots[i];
+
+	pthread_mutex_lock(&s->mu);
+	while (sl->queued >= SRC_QUEUE && !s->stop)
+		pthread_cond_wait(&s->cv_space, &s->mu);
+	if (s->stop) {
+		b->next = s->free;
+		s->free = b;
+		pthread_mutex_unlock(&s->mu);
+		return -1;
+	}
+	b->next = NULL;
+	if (sl->tail != NULL)
+		sl->tail->next = b;
+	else
+		sl->head = b;
+	sl->tail = b;
+	sl->queued++;
+	if (i == s->cur)
+		pthread_cond_broadcast(&s->cv_data);
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+static void
+read_file(struct src *s, unsigned i)
+{
+	struct slot *sl = &s->slots[i];
+	char err[512];
+	struct ftr *r;
+	struct batch *b = NULL;
+	int rc = 0, win = has_window(&s->o), failed = 0, stopped = 0;
+	const char *w;
+
+	if ((r = ftr_open(s->files[i].path, err, sizeof(err))) == NULL) {
+		failed = 1;
+		pthread_mutex_lock(&s->mu);
+		slot_warn(sl, err);
+		goto done;
+	}
+	for (;;) {
+		if (b == NULL) {
+			pthread_mutex_lock(&s->mu);
+			b = get_batch(s);
+			pthread_mutex_unlock(&s->mu);
+			if (b == NULL) {
+				snprintf(err, sizeof(err), "%s: out of memory",
+				    s->files[i].path);
+				rc = -2;
+				break;
+			}
+			b->n = 0;
+		}
+		while (b->n < SRC_BATCH &&
+		    (rc = ftr_next(r, &b->recs[b->n])) == 1)
+			if (!win || src_match(&s->o, &b->recs[b->n]))
+				b->n++;
+		if (b->n == SRC_BATCH || (rc != 1 && b->n > 0)) {
+			if (put_batch(s, i, b) == -1) {
+				stopped = 1;
+				b = NULL;
+				break;
+			}
+			b = NULL;
+		}
+		if (rc != 1)
+			break;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (b != NULL) {
+		b->next = s->free;
+		s->free = b;
+	}
+	if (!stopped) {
+		if (rc == -1) {
+			failed = 1;
+			slot_warn(sl, ftr_error(r));
+		} else if (rc == -2) {
+			failed = 1;
+			slot_warn(sl, err);
+		}
+		if ((w = ftr_warning(r)) != NULL)
+			slot_warn(sl, w);
+	}
+	ftr_close(r);
+done:
+	sl->failed = failed;
+	sl->done = 1;
+	if (i == s->cur)
+		pthread_cond_broadcast(&s->cv_data);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *
+worker(void *arg)
+{
+	struct src *s = arg;
+	unsigned i;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		if (s->stop || s->next_file >= s->nfiles) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		i = s->next_file++;
+		pthread_mutex_unlock(&s->mu);
+		read_file(s, i);
+	}
+}
+
+/* ---------------------------------------------------------------- API */
+
 struct src *
 src_open(const char *const *paths, unsigned npaths, const struct src_opts *o,
     char *err, size_t errlen)
 {
 	struct src *s = calloc(1, sizeof(*s));
+	unsigned nthr;
+	long ncpu;
 
-	if (s == NULL || (s->paths = calloc(npaths + 1, sizeof(char *))) ==
-	    NULL) {
-		free(s);
+	if (s == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (o != NULL)
 		s->o = *o;
-	for (unsigned i = 0; i < npaths; i++)
-		if ((s->paths[i] = strdup(paths[i])) == NULL) {
-			s->npaths = i;
-			src_close(s);
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-	s->npaths = npaths;
+	if (s->o.rule > SRC_ALL) {
+		snprintf(err, errlen, "unknown inclusion rule %d",
+		    (int)s->o.rule);
+		free(s);
+		return NULL;
+	}
+	if (s->o.to_ms != 0 && s->o.to_ms <= s->o.from_ms) {
+		free(s);
+		snprintf(err, errlen, "the end of the time window is not "
+		    "after its start");
+		return NULL;
+	}
+	s->period_ms = (uint64_t)(s->o.period_s != 0 ? s->o.period_s :
+	    SRC_DEFPERIOD) * 1000;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv_data, NULL);
+	pthread_cond_init(&s->cv_space, NULL);
+	if (build_list(s, paths, npaths, err, errlen) == -1) {
+		src_close(s);
+		return NULL;
+	}
+	if (s->nfiles == 0 || s->o.list_only) {
+		s->cur = s->nfiles;	/* nothing to deliver */
+		return s;
+	}
+	if ((s->slots = calloc(s->nfiles, sizeof(*s->slots))) == NULL) {
+		src_close(s);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	nthr = s->o.threads;
+	if (nthr == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		nthr = ncpu > 0 ? (unsigned)ncpu : 1;
+	}
+	if (nthr > SRC_MAXTHR)
+		nthr = SRC_MAXTHR;
+	if (nthr > s->nfiles)
+		nthr = s->nfiles;
+	s->started = 1;
+	for (unsigned i = 0; i < nthr; i++) {
+		if (pthread_create(&s->thr[i], NULL, worker, s) != 0)
+			break;
+		s->nthr++;
+	}
+	if (s->nthr == 0) {
+		src_close(s);
+		snprintf(err, errlen, "cannot start reader threads");
+		return NULL;
+	}
 	return s;
 }
 
-int
-src_next(struct src *s, struct flowrec *out)
+static void
+deliver_warnings(struct src *s, struct slot *sl)
 {
-	char err[512];
-	int rc;
+	char *p, *nl;
 
-	for (;;) {
-		if (s->cur == NULL) {
-			if (s->next >= s->npaths)
-				return 0;
-			s->cur = ftr_open(s->paths[s->next++], err,
-			    sizeof(err));
-			if (s->cur == NULL) {
-				s->failed++;
-				src_warn(s, err);
-				continue;
-			}
-			s->files++;
-		}
-		if ((rc = ftr_next(s->cur, out)) == 1)
-			return 1;
-		if (rc < 0) {
-			s->failed++;
-			src_warn(s, ftr_error(s->cur));
-		}
-		ftr_close(s->cur);
-		s->cur = NULL;
+	for (p = sl->warn; p != NULL; p = nl != NULL ? nl + 1 : NULL) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl = '\0';
+		src_warn(s, p);
 	}
+	free(sl->warn);
+	sl->warn = NULL;
 }
 
 int
 src_next_batch(struct src *s, const struct flowrec **recs, unsigned *n)
 {
-	unsigned k = 0;
+	struct slot *sl;
+	struct batch *b;
 
-	while (k < SRC_BATCH && src_next(s, &s->batch[k]) == 1)
-		k++;
-	*recs = s->batch;
-	*n = k;
-	return k > 0;
+	*recs = NULL;
+	*n = 0;
+	pthread_mutex_lock(&s->mu);
+	if (s->held != NULL) {
+		s->held->next = s->free;
+		s->free = s->held;
+		s->held = NULL;
+	}
+	while (s->cur < s->nfiles) {
+		sl = &s->slots[s->cur];
+		if ((b = sl->head) != NULL) {
+			if ((sl->head = b->next) == NULL)
+				sl->tail = NULL;
+			sl->queued--;
+			pthread_cond_broadcast(&s->cv_space);
+			s->held = b;
+			pthread_mutex_unlock(&s->mu);
+			*recs = b->recs;
+			*n = b->n;
+			return 1;
+		}
+		if (!sl->done) {
+			pthread_cond_wait(&s->cv_data, &s->mu);
+			continue;
+		}
+		if (sl->failed)
+			s->nfailed++;
+		else
+			s->nread++;
+		s->cur++;
+		if (sl->warn != NULL) {
+			pthread_mutex_unlock(&s->mu);
+			deliver_warnings(s, sl);
+			pthread_mutex_lock(&s->mu);
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+int
+src_next(struct src *s, struct flowrec *out)
+{
+	while (s->npend == 0)
+		if (src_next_batch(s, &s->pend, &s->npend) == 0)
+			return 0;
+	*out = *s->pend++;
+	s->npend--;
+	return 1;
 }
 
 unsigned
 src_files(const struct src *s)
 {
-	return s->files;
+	return s->nread;
 }
 
 unsigned
 src_failed(const struct src *s)
 {
-	return s->failed;
+	return s->nfailed;
+}
+
+unsigned
+src_nselected(const struct src *s)
+{
+	return s->nfiles;
+}
+
+const char *
+src_selected(const struct src *s, unsigned i)
+{
+	return i < s->nfiles ? s->files[i].path : NULL;
 }
 
 void
 src_close(struct src *s)
 {
+	struct batch *b;
+
 	if (s == NULL)
 		return;
-	if (s->cur != NULL)
-		ftr_close(s->cur);
-	for (unsigned i = 0; i < s->npaths; i++)
-		free(s->paths[i]);
-	free(s->paths);
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = 1;
+		pthread_cond_broadcast(&s->cv_space);
+		pthread_mutex_unlock(&s->mu);
+		for (unsigned i = 0; i < s->nthr; i++)
+			pthread_join(s->thr[i], NULL);
+	}
+	for (unsigned i = 0; s->slots != NULL && i < s->nfiles; i++) {
+		while ((b = s->slots[i].head) != NULL) {
+			s->slots[i].head = b->next;
+			free(b);
+		}
+		free(s->slots[i].warn);
+	}
+	free(s->held);
+	while ((b = s->free) != NULL) {
+		s->free = b->next;
+		free(b);
+	}
+	for (unsigned i = 0; i < s->nfiles; i++)
+		free(s->files[i].path);
+	free(s->files);
+	free(s->slots);
+	pthread_cond_destroy(&s->cv_space);
+	pthread_cond_destroy(&s->cv_data);
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 }

@@ -30,6 +30,11 @@ struct src_opts {
 	unsigned	 threads;	/* reader threads, 0 = one per CPU */
 	void		(*warn)(void *arg, const char *msg);
 	void		*warn_arg;
+	unsigned	 period_s;	/* rotation period of the trees, for
+					 * the end of the last file and the
+					 * margin; 0 = 900 (flow-capture) */
+	int		 list_only;	/* select files only (src_selected),
+					 * read nothing */
 };
 
 struct src;
@@ -50,6 +55,19 @@ int src_next(struct src *s, struct flowrec *out);
 /* Next batch (faster): *n records at *recs, valid until the next call;
  * returns 1, or 0 at the end. */
 int src_next_batch(struct src *s, const struct flowrec **recs, unsigned *n);
+
+/*
+ * Order: the paths in the order given; the files found below one directory
+ * sorted by the start time in their names.  Files are read in parallel
+ * (o.threads) but flows and warnings come out in that file order.
+ */
+
+/* 1 if r passes the window and rule of o (ignores a zero window). */
+int src_match(const struct src_opts *o, const struct flowrec *r);
+
+/* The files selected (after the window by names), in reading order. */
+unsigned src_nselected(const struct src *s);
+const char *src_selected(const struct src *s, unsigned i);
 
 /* Files read, and files that failed (reported through warn). */
 unsigned src_files(const struct src *s);

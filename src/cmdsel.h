@@ -1,0 +1,58 @@
+/*
+ * cmdsel.h - the selection options shared by the listing commands (and any
+ * other command that reads flows): explicit files and directories, "-" for
+ * standard input, or a time range over the data trees of a configuration.
+ *
+ *   FILE|DIR|-...          what to read (in this order)
+ *   --from T, --to T       time window (timearg.h spellings)
+ *   --rule any|start|end|all   which flows of the window (default any)
+ *   --device NAME          a device's tree from the configuration
+ *                          (repeatable; "all" = every device)
+ *   --config FILE          the daemon configuration (default: the built-in
+ *                          defaults, data tree var/flows)
+ *   --tmp                  also read the open tmp- files
+ *   --threads N            reader threads (0 = one per CPU)
+ *   --filter EXPR          filter expression (doc/filters.md)
+ *
+ * With no paths: the data trees when a window or --device is given, else
+ * standard input (like flow-print).
+ */
+#ifndef FLOWKEEP_CMDSEL_H
+#define FLOWKEEP_CMDSEL_H
+
+#include "filter.h"
+#include "source.h"
+
+#define CMDSEL_MAX_PATHS	4096
+
+struct cmdsel {
+	const char	*paths[CMDSEL_MAX_PATHS];
+	unsigned	 npaths;
+	char		*owned[CMDSEL_MAX_PATHS];	/* built roots */
+	unsigned	 nowned;
+	const char	*from, *to, *config, *filter_expr;
+	const char	*devices[32];
+	unsigned	 ndevices;
+	struct src_opts	 so;
+	struct filter	*filter;		/* NULL = every flow */
+};
+
+void cmdsel_init(struct cmdsel *cs);
+
+/*
+ * Try argv[*i] as a selection option or path: 1 taken (and *i advanced
+ * past its value), 0 not one of ours (an unknown option), -1 bad value
+ * (message printed).
+ */
+int cmdsel_arg(struct cmdsel *cs, int argc, char **argv, int *i);
+
+/* Resolve times, configuration and devices, compile the filter.  0, or
+ * -1 with a message printed (a usage error: exit 2). */
+int cmdsel_finish(struct cmdsel *cs);
+
+/* Open the selection (warnings to stderr).  NULL with a message. */
+struct src *cmdsel_open(struct cmdsel *cs);
+
+void cmdsel_free(struct cmdsel *cs);
+
+#endif /* FLOWKEEP_CMDSEL_H */
