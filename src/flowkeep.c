@@ -59,8 +59,11 @@ static const struct command commands[] = {
 	    "manage live trackings" },
 	{ "graph", cmd_graph, "graph track NAME [--period day|week|month|year|3y] "
 	    "[--unit bits|packets|flows] [--size WxH] [--output FILE|-] "
-	    "[--threshold N] [--rrd-dir DIR] [--config FILE]",
-	    "draw a tracking as a PNG" },
+	    "[--threshold N] [--rrd-dir DIR] [--config FILE] | "
+	    "graph flows [FILTER] --from T --to T [--bucket S] "
+	    "[--unit bits|packets|flows] [--multiplier N] [--size WxH] "
+	    "[--output FILE|-] [--config FILE] [FILE|DIR]...",
+	    "draw a tracking, or stored flows over time, as a PNG" },
 	{ "help", cmd_help, "help", "this list" },
 	{ "version", cmd_version, "version", "print the version" },
 };

@@ -127,5 +127,27 @@ sed 's/^/  | /' "$T/out"
 [ "$(grep -c "above 1000 bits" "$T/out")" = 1 ] || fail "alert history"
 grep -q "below" "$T/out" && fail "the below rule fired too early"
 fk_stop TERM || fail "exit status"
+
+echo "== graph flows from the stored file"
+ft=$(find "$T/w" -name 'ft-*' | sort)	# the reload closed a file too
+[ -n "$ft" ] || fail "no closed flow file"
+# shellcheck disable=SC2086
+"$FLOWKEEP" graph flows "" --from $((minute - 120)) --to $((minute + 60)) \
+    --bucket 60 --output "$T/flows.png" $ft >"$T/out" 2>&1 ||
+    fail "graph flows: $(cat "$T/out")"
+echo "  $(cat "$T/out")"
+# 70 flows, all in the minute before $minute: 248500 octets in 60 s
+grep -q "^buckets 3 flows 70 max 33133.3 " "$T/out" ||
+    fail "graph flows: wrong figures"
+python3 - "$T/flows.png" <<'PY' || fail "graph flows: not a 900x320 PNG"
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+assert b[:8] == b"\x89PNG\r\n\x1a\n"
+assert struct.unpack(">II", b[16:24]) == (900, 320)
+PY
+"$FLOWKEEP" graph flows "" --from -1h >"$T/out" 2>&1
+[ $? = 2 ] || fail "graph flows without --to: want exit 2"
+"$FLOWKEEP" graph flows "" --from yesterday --to now >"$T/out" 2>&1
+[ $? = 2 ] || fail "graph flows with a bad time: want exit 2"
 echo "PASS"
 exit 0
