@@ -171,7 +171,7 @@ rate(uint64_t n, uint64_t mult, uint64_t ms)
 	return n / ms * mult;
 }
 
-static uint64_t
+static inline uint64_t
 num_value(const struct flowrec *r, int fld, int dst)
 {
 	uint64_t d;
@@ -208,7 +208,7 @@ num_value(const struct flowrec *r, int fld, int dst)
 	return rate(r->packets, 1000, d);
 }
 
-static int
+static inline int
 num_test(int cmp, uint64_t v, uint64_t a, uint64_t b)
 {
 	switch (cmp) {
@@ -413,6 +413,14 @@ eval(const struct filter *f, uint32_t i, const struct flowrec *r)
 		return !eval(f, n->u.kids.first, r);
 	case OP_AF:
 		return r->af == n->u.af;
+	case OP_NUM:	/* the common case, without eval_leaf's loop */
+		if ((r->fields & n->need) != n->need)
+			return 0;
+		if (n->side != SIDE_DST && num_test(n->cmp, num_value(r,
+		    n->fld, 0), n->u.num.a, n->u.num.b))
+			return 1;
+		return (n->side & SIDE_DST) && num_test(n->cmp, num_value(r,
+		    n->fld, 1), n->u.num.a, n->u.num.b);
 	default:
 		if ((r->fields & n->need) != n->need)
 			return 0;
