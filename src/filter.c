@@ -358,12 +358,7 @@ eval_leaf(const struct filter *f, const struct fnode *n,
 	for (int side = SIDE_SRC; side <= SIDE_DST; side++) {
 		if (n->side != 0 && !(n->side & side))
 			continue;
-		switch (n->op) {
-		case OP_NUM:
-			if (num_test(n->cmp, num_value(r, n->fld,
-			    side == SIDE_DST), n->u.num.a, n->u.num.b))
-				return 1;
-			break;
+		switch (n->op) {	/* OP_NUM is done in eval() */
 		case OP_NSET:
 			if (nset_match(f, &f->sets[n->u.set],
 			    num_value(r, n->fld, side == SIDE_DST)))

@@ -53,7 +53,8 @@ size_t filter_format(const struct filter *f, char *buf, size_t len);
 /* The canonical text, owned by f (valid until filter_free). */
 const char *filter_text(const struct filter *f);
 
-/* Write the compiled program, one node a line, for `flowkeep filter -v`. */
+/* Write the compiled program (a FILE *), one node a line, for
+ * `flowkeep filter --program`. */
 void filter_dump(const struct filter *f, void *fp);
 
 /*
