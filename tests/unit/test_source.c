@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "storage/ftreader.h"
 #include "storage/ftwriter.h"
 #include "storage/layout.h"
 #include "src/source.h"
@@ -446,6 +447,97 @@ test_missing_and_empty(void **state)
 	assert_non_null(strstr(got.warn, "no flow files"));
 }
 
+/* Both readers of one file agree record by record; the count. */
+static unsigned
+same_as_ftr_next(const char *path)
+{
+	char err[256];
+	struct ftr *a, *b;
+	struct flowrec x, y;
+	const uint8_t *p;
+	const uint32_t one = 1;
+	unsigned n = 0;
+	int be;
+
+	a = ftr_open(path, err, sizeof(err));
+	b = ftr_open(path, err, sizeof(err));
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(ftr_header(a)->d_version, 5);
+	be = ftr_header(a)->byte_order != (*(const uint8_t *)&one == 1 ?
+	    FT_LITTLE_ENDIAN : FT_BIG_ENDIAN);
+	while (ftr_next(a, &x) == 1) {
+		assert_int_equal(ftr_next_bytes(b, &p), 64);
+		src_decode_v5(p, be, &y);
+		assert_memory_equal(&x, &y, sizeof(x));
+		n++;
+	}
+	assert_int_equal(ftr_next_bytes(b, &p), 0);
+	ftr_close(a);
+	ftr_close(b);
+	return n;
+}
+
+/* The v5 fast path gives what ftr_next gives: both byte orders, and every
+ * v5 vector file of the real flow-capture. */
+static void
+test_fast_v5(void **state)
+{
+	static const char *const vec[] = {
+	    "v5_basic_z0/capture/2026/2026-11/2026-11-28/"
+	    "ft-v05.2026-11-28.032912+0000",
+	    "v5_basic_z9/capture/2026/2026-11/2026-11-28/"
+	    "ft-v05.2026-11-28.032925+0000",
+	    "v5_comment_N0/capture/ft-v05.2026-11-28.032938+0000",
+	};
+	struct ftw_opts o = { 5, 0, FT_BIG_ENDIAN, "h", NULL };
+	struct ftrec r[300];
+	char path[1024], err[256];
+	struct ftw *w;
+	unsigned n = 0;
+
+	(void)state;
+	for (unsigned i = 0; i < 300; i++) {
+		mkrec(&r[i], (uint64_t)T0 * 1000 + i * 7, (uint64_t)T0 *
+		    1000 + i * 977, i * 4099);
+		r[i].exaddr = 0x7f000001 + i;
+		r[i].input = (uint16_t)(i * 211);
+		r[i].output = (uint16_t)(65535 - i);
+		r[i].src_as = (uint16_t)(i * 131);
+		r[i].dst_as = (uint16_t)(i * 257);
+		r[i].engine_type = (uint8_t)i;
+		r[i].engine_id = (uint8_t)(i * 3);
+		r[i].src_mask = (uint8_t)(i % 33);
+		r[i].dst_mask = (uint8_t)(32 - i % 33);
+		r[i].tos = (uint8_t)(i * 5);
+		r[i].tcp_flags = (uint8_t)(i * 7);
+		r[i].unix_nsecs = i * 3333333u;
+		r[i].dpkts = 0xffffff00u + i;
+		r[i].doctets = 0xfffff000u + i;
+	}
+	for (int bo = FT_LITTLE_ENDIAN; bo <= FT_BIG_ENDIAN; bo++) {
+		o.byte_order = bo;
+		o.zlevel = bo == FT_BIG_ENDIAN ? 6 : 0;
+		snprintf(path, sizeof(path), "%s/ft-v05.bo%d", root, bo);
+		w = ftw_open(path, &o, T0, NULL, err, sizeof(err));
+		assert_non_null(w);
+		assert_int_equal(ftw_write(w, r, 300), 0);
+		assert_int_equal(ftw_close(w, T0 + 60, NULL, NULL, err,
+		    sizeof(err)), 0);
+		assert_int_equal(same_as_ftr_next(path), 300);
+	}
+	if (access(SHARED_DIR "/vectors/flow-tools", R_OK) != 0) {
+		print_message("vectors absent: synthetic files only\n");
+		return;
+	}
+	for (unsigned i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		snprintf(path, sizeof(path), "%s/vectors/flow-tools/%s",
+		    SHARED_DIR, vec[i]);
+		n += same_as_ftr_next(path);
+	}
+	assert_int_equal(n, 70 + 70 + 45);
+}
+
 static void
 test_timearg(void **state)
 {
@@ -506,6 +598,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_parallel_equals_sequential, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_empty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fast_v5, setup,
 		    teardown),
 		cmocka_unit_test(test_timearg),
 	};
