@@ -17,8 +17,8 @@
  * the configuration) that pass FILTER, summed into buckets, each flow
  * spread over its duration; it prints max, 95th percentile, average and
  * min, and draws them with the series (flows.png unless --output).  TIME
- * is epoch seconds, "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS]" in
- * local time, "now", or relative to now: -90m, -2h, -1d.
+ * is as timearg.h takes it (local time, ISO 8601, epoch seconds, or
+ * relative to now: -90m, -2h, -1d).
  */
 #define _GNU_SOURCE
 
@@ -36,6 +36,7 @@
 #include "filter.h"
 #include "render_png.h"
 #include "source.h"
+#include "timearg.h"
 #include "timeseries.h"
 
 static const struct {
@@ -67,49 +68,18 @@ valid_name(const char *s)
 	return 1;
 }
 
-/* A time argument (see the top of the file); 0 or -1. */
+/* A time argument (timearg.h) in whole seconds; 0 or -1. */
 static int
 parse_time(const char *s, time_t now, time_t *out)
 {
-	struct tm tm;
-	const char *e;
-	char *end;
-	long long v;
+	char err[256];
+	uint64_t ms;
 
-	if (strcmp(s, "now") == 0) {
-		*out = now;
-		return 0;
-	}
-	if (s[0] == '-' && s[1] >= '0' && s[1] <= '9') {
-		v = strtoll(s + 1, &end, 10);
-		if (end[1] != '\0' || v > 100000)
-			return -1;
-		switch (*end) {
-		case 's': break;
-		case 'm': v *= 60; break;
-		case 'h': v *= 3600; break;
-		case 'd': v *= 86400; break;
-		default: return -1;
-		}
-		*out = now - (time_t)v;
-		return 0;
-	}
-	v = strtoll(s, &end, 10);
-	if (*end == '\0' && end != s && v > 0) {
-		*out = (time_t)v;
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	if ((e = strptime(s, "%Y-%m-%d %H:%M", &tm)) == NULL &&
-	    (e = strptime(s, "%Y-%m-%dT%H:%M", &tm)) == NULL)
+	if (timearg_parse(s, (uint64_t)now * 1000, &ms, err,
+	    sizeof(err)) != 0)
 		return -1;
-	if (*e == ':' && (e = strptime(e, ":%S", &tm)) == NULL)
-		return -1;
-	if (*e != '\0')
-		return -1;
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
-	return *out == (time_t)-1 ? -1 : 0;
+	*out = (time_t)(ms / 1000);
+	return 0;
 }
 
 static int

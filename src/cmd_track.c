@@ -9,6 +9,14 @@
  *   flowkeep track rm NAME [--dir DIR] [--socket PATH]     (archives it)
  *   flowkeep track restore NAME [--dir DIR] [--socket PATH]
  *   flowkeep track alerts [--rrd-dir DIR]	(the alert history)
+ *   flowkeep track backfill NAME --from TIME --to TIME [--replace]
+ *                      [--dir DIR] [--rrd-dir DIR] [FILE|DIR]...
+ *
+ * backfill computes the steps of [from, to) from stored flow files (the
+ * data tree of the configuration unless files or directories are named)
+ * exactly as the daemon counts them live, and writes them into the
+ * tracking's RRD: a new one, or with --replace a fresh one (the old is
+ * moved aside), since an RRD cannot take steps older than its last.
  *
  * The directory is --dir, else the tracking-dir of --config FILE, else
  * var/trackings (flowkeepd's default).  After a change the running daemon
@@ -27,15 +35,145 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "storage/rrdstore.h"
+
 #include "cmd.h"
 #include "config.h"
 #include "ctlproto.h"
 #include "filter.h"
+#include "livetrack.h"
+#include "source.h"
+#include "timearg.h"
+#include "timeseries.h"
 
 struct track_args {
 	const char	*verb, *name, *dir, *filter, *mult, *notes, *sock;
-	const char	*config, *rrddir;
+	const char	*config, *rrddir, *from, *to;
+	int		 replace;
+	const char	*paths[256];
+	unsigned	 npaths;
+	const struct fk_config *cfg;
 };
+
+static int track_usage(const char *why);
+static int mkdir_p(const char *dir);
+
+static void
+bf_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "flowkeep track: %s\n", msg);
+}
+
+static int
+track_backfill(struct track_args *a)
+{
+	char def[4096], rrd[4096], aside[4200], err[1024];
+	struct rrd_sample *s;
+	struct timeseries *ts;
+	struct src_opts so;
+	struct filter *f;
+	struct src *src;
+	const struct flowrec *recs;
+	unsigned step = a->cfg->track_step, n, i, k = 0;
+	time_t now = time(NULL), t0, t1;
+	uint64_t m0, m1;
+	double mult = 1;
+	int rc;
+
+	if (a->from == NULL || a->to == NULL)
+		return track_usage("backfill needs --from and --to");
+	if (timearg_parse(a->from, (uint64_t)now * 1000, &m0, err,
+	    sizeof(err)) != 0 || timearg_parse(a->to, (uint64_t)now * 1000,
+	    &m1, err, sizeof(err)) != 0)
+		return track_usage(err);
+	t0 = (time_t)(m0 / 1000);
+	t1 = (time_t)(m1 / 1000);
+	t0 -= t0 % (time_t)step;
+	t1 -= t1 % (time_t)step;
+	if (t1 <= t0)
+		return track_usage("--to must be at least one step after "
+		    "--from");
+	snprintf(def, sizeof(def), "%s/%s", a->dir, a->name);
+	if ((f = livetrack_read_def(def, &mult, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "flowkeep track: %s\n", err);
+		return 1;
+	}
+	snprintf(rrd, sizeof(rrd), "%s/%s.rrd", a->rrddir, a->name);
+	if (access(rrd, F_OK) == 0) {
+		if (!a->replace) {
+			fprintf(stderr, "flowkeep track: %s exists; an RRD "
+			    "cannot take older steps (--replace starts a new "
+			    "one and moves this one aside)\n", rrd);
+			filter_free(f);
+			return 1;
+		}
+		snprintf(aside, sizeof(aside), "%s.before-backfill-%lld", rrd,
+		    (long long)now);
+		if (rename(rrd, aside) != 0) {
+			fprintf(stderr, "flowkeep track: %s: %s\n", rrd,
+			    strerror(errno));
+			filter_free(f);
+			return 1;
+		}
+		printf("moved %s to %s\n", rrd, aside);
+	}
+	ts = ts_new((uint64_t)t0 * 1000, (uint64_t)t1 * 1000, step, mult);
+	if (ts == NULL) {
+		filter_free(f);
+		return track_usage("the period is too long for this step");
+	}
+	memset(&so, 0, sizeof(so));
+	/* flows that began up to a day earlier may still reach in */
+	so.from_ms = ((uint64_t)t0 - 86400) * 1000;
+	so.to_ms = (uint64_t)t1 * 1000;
+	so.rule = SRC_ANY;
+	so.warn = bf_warn;
+	if (a->npaths == 0)
+		a->paths[a->npaths++] = a->cfg->workdir;
+	if ((src = src_open(a->paths, a->npaths, &so, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "flowkeep track: %s\n", err);
+		filter_free(f);
+		ts_free(ts);
+		return 1;
+	}
+	while (src_next_batch(src, &recs, &n))
+		for (i = 0; i < n; i++)
+			if (filter_match(f, &recs[i]))
+				ts_add(ts, &recs[i]);
+	src_close(src);
+	filter_free(f);
+	if ((s = calloc(ts->n, sizeof(*s))) == NULL) {
+		ts_free(ts);
+		return 1;
+	}
+	for (i = 0; i < ts->n; i++) {
+		s[i].t = t0 + (time_t)(i + 1) * (time_t)step;
+		s[i].bits = ts_rate(ts, i, 0);
+		s[i].packets = ts_rate(ts, i, 1);
+		s[i].flows = ts_rate(ts, i, 2);
+	}
+	k = ts->n;
+	if (mkdir_p(a->rrddir) != 0) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", a->rrddir,
+		    strerror(errno));
+		free(s);
+		ts_free(ts);
+		return 1;
+	}
+	rc = rrdstore_ensure(rrd, step, t0, err, sizeof(err));
+	if (rc >= 0)
+		rc = rrdstore_update(rrd, s, k, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "flowkeep track: %s\n", err);
+	else
+		printf("%s: %u steps of %u s from %llu flows written to %s\n",
+		    a->name, k, step, (unsigned long long)ts->added, rrd);
+	free(s);
+	ts_free(ts);
+	return rc < 0 ? 1 : 0;
+}
 
 static int
 valid_name(const char *s)
@@ -277,13 +415,26 @@ cmd_track(int argc, char **argv)
 		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--config",
 		    &a.config)) == 1) ||
 		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--rrd-dir",
-		    &a.rrddir)) == 1))
+		    &a.rrddir)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--from",
+		    &a.from)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--to",
+		    &a.to)) == 1))
 			continue;
+		if (rc == 0 && strcmp(argv[i], "--replace") == 0) {
+			a.replace = 1;
+			continue;
+		}
 		if (rc == -1)
 			return track_usage("an option needs a value");
-		if (argv[i][0] == '-' || a.name != NULL)
+		if (argv[i][0] == '-')
 			return track_usage(NULL);
-		a.name = argv[i];
+		if (a.name == NULL)
+			a.name = argv[i];
+		else if (strcmp(a.verb, "backfill") == 0 && a.npaths < 256)
+			a.paths[a.npaths++] = argv[i];
+		else
+			return track_usage(NULL);
 	}
 	config_defaults(&c);
 	if (a.config != NULL &&
@@ -326,6 +477,9 @@ cmd_track(int argc, char **argv)
 			    "every flow)");
 		return track_add(&a);
 	}
+	a.cfg = &c;
+	if (strcmp(a.verb, "backfill") == 0)
+		return track_backfill(&a);
 	if (strcmp(a.verb, "rm") == 0 || strcmp(a.verb, "archive") == 0)
 		return track_move(&a, 1);
 	if (strcmp(a.verb, "restore") == 0)

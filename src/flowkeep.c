@@ -53,8 +53,9 @@ static const struct command commands[] = {
 	    "print flow file headers (like flow-header)" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
-	{ "track", cmd_track, "track list|show|add|rm|restore|alerts [NAME] "
-	    "[--filter EXPR] [--multiplier N] [--notes TEXT] [--dir DIR] "
+	{ "track", cmd_track, "track list|show|add|rm|restore|alerts|backfill "
+	    "[NAME] [--filter EXPR] [--multiplier N] [--notes TEXT] "
+	    "[--from T --to T [--replace] [FILE|DIR]...] [--dir DIR] "
 	    "[--rrd-dir DIR] [--config FILE] [--socket PATH]",
 	    "manage live trackings" },
 	{ "graph", cmd_graph, "graph track NAME [--period day|week|month|year|3y] "

@@ -439,6 +439,19 @@ livetrack_tick(struct livetrack *lt, uint64_t now_ms)
 	tracker_advance(lt->tr, now_ms, lt_cb, lt);
 }
 
+struct filter *
+livetrack_read_def(const char *path, double *mult, char *err, size_t errlen)
+{
+	struct lt_def d;
+
+	memset(&d, 0, sizeof(d));
+	if (parse_def(path, &d, err, errlen) == -1)
+		return NULL;
+	free(d.ast);
+	*mult = d.mult;
+	return d.f;
+}
+
 unsigned
 livetrack_count(const struct livetrack *lt)
 {

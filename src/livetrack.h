@@ -42,6 +42,12 @@ struct livetrack *livetrack_new(const char *trackdir, const char *rrddir,
 int livetrack_load(struct livetrack *lt, uint64_t now_ms, char *err,
     size_t errlen);
 
+/* Read one definition file: its compiled filter (free with filter_free)
+ * and multiplier; NULL with err set. */
+struct filter;
+struct filter *livetrack_read_def(const char *path, double *mult,
+    char *err, size_t errlen);
+
 /* The collector's sink: count these flows. */
 void livetrack_put(void *arg, const struct flowrec *recs, unsigned n);
 
