@@ -47,6 +47,10 @@ int cmd_print(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_header(int argc, char **argv);
 
+/* `flowkeep report TYPE|-f N [options] SELECTION`: a statistics report
+ * (cmd_report.c, doc/reports.md). */
+int cmd_report(int argc, char **argv);
+
 /* Print "usage: flowkeep <usage of cmd>" on stderr; returns 2. */
 int cmd_usage(const char *cmd);
 

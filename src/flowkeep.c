@@ -43,6 +43,12 @@ static const struct command commands[] = {
 	{ "filter", cmd_filter, "filter EXPR... [--named-dir DIR] "
 	    "[--form FIELD=VALUE]... [--program]",
 	    "check a filter and print its canonical form" },
+	{ "report", cmd_report, "report TYPE|-f N [--sort COL] [--asc] "
+	    "[-S N|-s N] [--lines N] [--min-octets N] [--percent] [--units] "
+	    "[--bps] [--sampling N] [--no-auto-sampling] [--names] [--resolve] "
+	    "[--as-names FILE] [--dns-cache FILE] [--dns-timeout MS] "
+	    "[--output text|csv|json] " SEL_USAGE,
+	    "flow-stat's statistics reports (doc/reports.md)" },
 	{ "print", cmd_print, "print [-f N] [-w] [-p] [--output text|csv|json]"
 	    " [--fields LIST] " SEL_USAGE,
 	    "list flows (flow-print formats, CSV, JSON)" },
