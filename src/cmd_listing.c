@@ -164,10 +164,22 @@ cmd_header(int argc, char **argv)
 
 enum out_kind { OUT_TEXT, OUT_CSV, OUT_JSON };
 
+/*
+ * Formatted minutes, direct-mapped by minute: the text up to the minute
+ * and the time_t where that local minute starts.  Offsets from UTC and
+ * their changes fall on whole minutes, so the seconds are t - start.
+ */
+#define LT_SLOTS	64
+
+struct lt_slot {
+	time_t	start;		/* -1 = empty */
+	char	str[40];	/* "MMDD.hh:mm:" or "YYYY-MM-DDThh:mm:" */
+	size_t	len;
+};
+
 struct lt_cache {
-	time_t	secs;
-	char	str[32];	/* MMDD.hh:mm:ss */
-	int	valid;
+	struct lt_slot	slot[LT_SLOTS];
+	int		init;
 };
 
 struct printer {
@@ -179,52 +191,219 @@ struct printer {
 	int		 fields[32];
 	uint64_t	 count;
 	int		 checked;
-	struct lt_cache	 lt1, lt2;
+	struct lt_cache	 lt, iso;
 };
 
-static void
-fmt_addr(char *buf, size_t len, int af, const fr_addr *a)
+/*
+ * Hand-made formatting of rows (printf costs several times as much on a
+ * few million lines).  Each helper writes at d and returns the new end;
+ * a row is at most a few hundred bytes, held in a local buffer.
+ */
+static char *
+put_u64(char *d, uint64_t v)
 {
-	if (af == FR_AF_INET6)
-		inet_ntop(AF_INET6, a->v6, buf, (socklen_t)len);
-	else {
-		uint32_t v = a->v4;
+	char t[20];
+	int n = 0;
 
-		snprintf(buf, len, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255,
-		    (v >> 8) & 255, v & 255);
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*d++ = t[--n];
+	return d;
+}
+
+/* "%-wu": left-justified in w columns. */
+static char *
+put_ul(char *d, uint64_t v, unsigned w)
+{
+	char *s = d;
+
+	d = put_u64(d, v);
+	while ((unsigned)(d - s) < w)
+		*d++ = ' ';
+	return d;
+}
+
+/* "%wu": right-justified in w columns. */
+static char *
+put_ur(char *d, uint64_t v, unsigned w)
+{
+	char t[24], *e = put_u64(t, v);
+	unsigned n = (unsigned)(e - t);
+
+	while (n < w--)
+		*d++ = ' ';
+	memcpy(d, t, n);
+	return d + n;
+}
+
+/* "%-w.ps": at most p bytes of s, left-justified in w columns. */
+static char *
+put_sl(char *d, const char *s, size_t n, unsigned w, unsigned p)
+{
+	if (n > p)
+		n = p;
+	memcpy(d, s, n);
+	d += n;
+	while (n++ < w)
+		*d++ = ' ';
+	return d;
+}
+
+/* "%z.zx" with z zero digits, then left-justified in w columns. */
+static char *
+put_hex(char *d, uint32_t v, unsigned z, unsigned w)
+{
+	static const char hx[] = "0123456789abcdef";
+	char t[8];
+	unsigned n = 0, k;
+
+	do {
+		t[n++] = hx[v & 15];
+		v >>= 4;
+	} while (v != 0);
+	for (k = n; k < z; k++)
+		*d++ = '0';
+	while (n > 0)
+		*d++ = t[--n];
+	for (k = k > z ? k : z; k < w; k++)
+		*d++ = ' ';
+	return d;
+}
+
+static char *
+put_str(char *d, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/* An address as text at d; returns the end. */
+static char *
+put_addr(char *d, int af, const fr_addr *a)
+{
+	if (af == FR_AF_INET6) {
+		inet_ntop(AF_INET6, a->v6, d, INET6_ADDRSTRLEN);
+		return d + strlen(d);
 	}
+	for (int sh = 24; sh >= 0; sh -= 8) {
+		unsigned o = (a->v4 >> sh) & 255;
+
+		if (o >= 100) {
+			*d++ = (char)('0' + o / 100);
+			*d++ = (char)('0' + o / 10 % 10);
+		} else if (o >= 10)
+			*d++ = (char)('0' + o / 10);
+		*d++ = (char)('0' + o % 10);
+		if (sh > 0)
+			*d++ = '.';
+	}
+	return d;
+}
+
+/* An address in "%-w.ps". */
+static char *
+put_addr_l(char *d, int af, const fr_addr *a, unsigned w, unsigned p)
+{
+	char t[INET6_ADDRSTRLEN + 8];
+	char *e = put_addr(t, af, a);
+
+	return put_sl(d, t, (size_t)(e - t), w, p);
+}
+
+static char *
+put_3ms(char *d, uint64_t ms)
+{
+	unsigned m = (unsigned)(ms % 1000);
+
+	*d++ = (char)('0' + m / 100);
+	*d++ = (char)('0' + m / 10 % 10);
+	*d++ = (char)('0' + m % 10);
+	return d;
+}
+
+/* The cache slot of t's minute, local (utc == 0) or UTC. */
+static const struct lt_slot *
+lt_get(struct lt_cache *c, time_t t, int utc)
+{
+	struct lt_slot *sl;
+	struct tm tm;
+	char buf[96];
+
+	if (!c->init) {
+		for (unsigned i = 0; i < LT_SLOTS; i++)
+			c->slot[i].start = -1;
+		c->init = 1;
+	}
+	sl = &c->slot[(uint64_t)(t / 60) % LT_SLOTS];
+	if (sl->start >= 0 && t >= sl->start && t - sl->start < 60)
+		return sl;
+	if (utc) {
+		gmtime_r(&t, &tm);
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min);
+	} else {
+		localtime_r(&t, &tm);
+		snprintf(buf, sizeof(buf), "%02d%02d.%02d:%02d:",
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+	}
+	sl->len = strlen(buf);
+	if (sl->len >= sizeof(sl->str))
+		sl->len = sizeof(sl->str) - 1;
+	memcpy(sl->str, buf, sl->len);
+	/* a leap second (tm_sec 60) is not cached */
+	sl->start = tm.tm_sec < 60 ? t - tm.tm_sec : -1;
+	if (sl->start < 0) {
+		memcpy(sl->str + sl->len, "60", 2);
+		sl->len += 2;
+	}
+	return sl;
+}
+
+static char *
+put_minsec(char *d, const struct lt_slot *sl, time_t t, uint64_t ms)
+{
+	unsigned sec = (unsigned)(t - sl->start);
+
+	memcpy(d, sl->str, sl->len);
+	d += sl->len;
+	if (sl->start >= 0) {
+		*d++ = (char)('0' + sec / 10);
+		*d++ = (char)('0' + sec % 10);
+	}
+	*d++ = '.';
+	return put_3ms(d, ms);
 }
 
 /* MMDD.hh:mm:ss.mmm in local time, as flow-print. */
-static const char *
-fmt_lt(struct lt_cache *c, uint64_t ms, char *buf, size_t len)
+static char *
+put_lt(char *d, struct lt_cache *c, uint64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
 
-	if (!c->valid || c->secs != t) {
-		localtime_r(&t, &tm);
-		snprintf(c->str, sizeof(c->str), "%02d%02d.%02d:%02d:%02d",
-		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		    tm.tm_sec);
-		c->secs = t;
-		c->valid = 1;
-	}
-	snprintf(buf, len, "%s.%03u", c->str, (unsigned)(ms % 1000));
-	return buf;
+	return put_minsec(d, lt_get(c, t, 0), t, ms);
 }
 
-/* ISO 8601 in UTC with milliseconds. */
-static void
-fmt_iso(char *buf, size_t len, uint64_t ms)
+/* ISO 8601 in UTC with milliseconds: 2023-11-14T22:12:20.123Z. */
+static char *
+put_iso(char *d, struct lt_cache *c, uint64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000));
+	d = put_minsec(d, lt_get(c, t, 1), t, ms);
+	*d++ = 'Z';
+	return d;
+}
+
+static void
+put_line(struct printer *p, const char *line, const char *end)
+{
+	fwrite_unlocked(line, 1, (size_t)(end - line), p->fp);
 }
 
 /* flow-print's header line(s) of a format. */
@@ -299,87 +478,182 @@ text_check(struct printer *p, const struct flowrec *r)
 	return 0;
 }
 
+/* The first line of formats 0, 1 and 2. */
+static char *
+row_f0(char *d, const struct flowrec *r)
+{
+	d = put_hex(d, r->in_if, 4, 0);
+	*d++ = ' ';
+	d = put_addr_l(d, r->af, &r->src, 15, 15);
+	d = put_str(d, "  ");
+	d = put_hex(d, r->out_if, 4, 0);
+	*d++ = ' ';
+	d = put_addr_l(d, r->af, &r->dst, 15, 15);
+	d = put_str(d, "   ");
+	d = put_hex(d, r->proto, 2, 0);
+	*d++ = ' ';
+	d = put_hex(d, r->sport, 0, 4);
+	*d++ = ' ';
+	d = put_hex(d, r->dport, 0, 4);
+	d = put_str(d, "  ");
+	d = put_ul(d, r->packets, 10);
+	*d++ = ' ';
+	d = put_ul(d, r->octets, 10);
+	*d++ = '\n';
+	return d;
+}
+
+/* "addr/mask" in "%-ws". */
+static char *
+put_prefix(char *d, int af, const fr_addr *a, unsigned mask, unsigned w)
+{
+	char t[INET6_ADDRSTRLEN + 16], *e = put_addr(t, af, a);
+
+	*e++ = '/';
+	e = put_u64(e, mask);
+	return put_sl(d, t, (size_t)(e - t), w, sizeof(t));
+}
+
 static int
 text_row(struct printer *p, const struct flowrec *r)
 {
-	FILE *fp = p->fp;
-	char src[48], dst[48], t1[40], t2[40], a1[64], a2[64];
+	char line[512], *d = line;
 	uint32_t active;
 
-	fmt_addr(src, sizeof(src), r->af, &r->src);
-	fmt_addr(dst, sizeof(dst), r->af, &r->dst);
 	switch (p->format) {
 	case 0:
-		fprintf(fp, "%4.4x %-15.15s  %4.4x %-15.15s   %2.2x %-4x "
-		    "%-4x  %-10" PRIu64 " %-10" PRIu64 "\n", r->in_if, src,
-		    r->out_if, dst, r->proto, r->sport, r->dport, r->packets,
-		    r->octets);
+		d = row_f0(d, r);
 		break;
 	case 2:
 		if (r->proto != 6 || r->tcp_flags != 0x02 ||
 		    r->packets != 2 || r->octets != 80)
-			break;
+			return 0;
 		/* FALLTHROUGH */
 	case 1:
 		if (r->packets == 0) {
 			fprintf(stderr, "Ignoring bogus flow dPkts=0\n");
-			break;
+			return 0;
 		}
 		active = (uint32_t)(r->last_ms - r->first_ms);
-		fprintf(fp, "%4.4x %-15.15s  %4.4x %-15.15s   %2.2x %-4x "
-		    "%-4x  %-10" PRIu64 " %-10" PRIu64 "\n", r->in_if, src,
-		    r->out_if, dst, r->proto, r->sport, r->dport, r->packets,
-		    r->octets);
-		fprintf(fp, " %s  %s %10.3f %-3" PRIu64 " %2.2x %2.2x\n\n",
-		    fmt_lt(&p->lt1, r->first_ms, t1, sizeof(t1)),
-		    fmt_lt(&p->lt2, r->last_ms, t2, sizeof(t2)),
-		    (double)active / 1000.0, r->octets / r->packets, r->tos,
-		    r->tcp_flags);
+		d = row_f0(d, r);
+		*d++ = ' ';
+		d = put_lt(d, &p->lt, r->first_ms);
+		d = put_str(d, "  ");
+		d = put_lt(d, &p->lt, r->last_ms);
+		*d++ = ' ';
+		/* "%10.3f" of active / 1000 */
+		{
+			char t[24], *e = put_u64(t, active / 1000);
+			unsigned n = (unsigned)(e - t) + 4;
+
+			for (; n < 10; n++)
+				*d++ = ' ';
+			memcpy(d, t, (size_t)(e - t));
+			d += e - t;
+			*d++ = '.';
+			d = put_3ms(d, active);
+		}
+		*d++ = ' ';
+		d = put_ul(d, r->octets / r->packets, 3);
+		*d++ = ' ';
+		d = put_hex(d, r->tos, 2, 0);
+		*d++ = ' ';
+		d = put_hex(d, r->tcp_flags, 2, 0);
+		d = put_str(d, "\n\n");
 		break;
 	case 3:
-		if (p->wide)
-			fprintf(fp, "%-15.15s  %-15.15s  %-6u %-17u %-17u "
-			    "%-10" PRIu64 "  %-10" PRIu64 "\n", src, dst,
-			    r->proto, r->sport, r->dport, r->octets,
-			    r->packets);
-		else
-			fprintf(fp, "%-15.15s  %-15.15s  %-5u %-8u %-8u "
-			    "%-10" PRIu64 "  %-10" PRIu64 "\n", src, dst,
-			    r->proto, r->sport, r->dport, r->octets,
-			    r->packets);
+		d = put_addr_l(d, r->af, &r->src, 15, 15);
+		d = put_str(d, "  ");
+		d = put_addr_l(d, r->af, &r->dst, 15, 15);
+		d = put_str(d, "  ");
+		d = put_ul(d, r->proto, p->wide ? 6 : 5);
+		*d++ = ' ';
+		d = put_ul(d, r->sport, p->wide ? 17 : 8);
+		*d++ = ' ';
+		d = put_ul(d, r->dport, p->wide ? 17 : 8);
+		*d++ = ' ';
+		d = put_ul(d, r->octets, 10);
+		d = put_str(d, "  ");
+		d = put_ul(d, r->packets, 10);
+		*d++ = '\n';
 		break;
 	case 4:
-		snprintf(a1, sizeof(a1), "%s/%u", src, r->src_mask);
-		snprintf(a2, sizeof(a2), "%s/%u", dst, r->dst_mask);
-		if (p->wide)
-			fprintf(fp, "%4.4x %4.4x %-19s %-19s %-6u %-17" PRIu32
-			    " %-17" PRIu32 " %-10" PRIu64 "  %-10" PRIu64 "\n",
-			    r->in_if, r->out_if, a1, a2, r->proto, r->src_as,
-			    r->dst_as, r->octets, r->packets);
-		else
-			fprintf(fp, "%-18s %-18s %-5u %-6" PRIu32 " %-6" PRIu32
-			    " %-10" PRIu64 "  %-10" PRIu64 "\n", a1, a2,
-			    r->proto, r->src_as, r->dst_as, r->octets,
-			    r->packets);
+		if (p->wide) {
+			d = put_hex(d, r->in_if, 4, 0);
+			*d++ = ' ';
+			d = put_hex(d, r->out_if, 4, 0);
+			*d++ = ' ';
+		}
+		d = put_prefix(d, r->af, &r->src, r->src_mask,
+		    p->wide ? 19 : 18);
+		*d++ = ' ';
+		d = put_prefix(d, r->af, &r->dst, r->dst_mask,
+		    p->wide ? 19 : 18);
+		*d++ = ' ';
+		d = put_ul(d, r->proto, p->wide ? 6 : 5);
+		*d++ = ' ';
+		d = put_ul(d, r->src_as, p->wide ? 17 : 6);
+		*d++ = ' ';
+		d = put_ul(d, r->dst_as, p->wide ? 17 : 6);
+		*d++ = ' ';
+		d = put_ul(d, r->octets, 10);
+		d = put_str(d, "  ");
+		d = put_ul(d, r->packets, 10);
+		*d++ = '\n';
 		break;
 	case 5:
-		fprintf(fp, "%s %s %-5" PRIu32 " %-15.15s %-5u %-5" PRIu32
-		    " %-15.15s %-5u %-3u %-2u %-10" PRIu64 " %-10" PRIu64 "\n",
-		    fmt_lt(&p->lt1, r->first_ms, t1, sizeof(t1)),
-		    fmt_lt(&p->lt2, r->last_ms, t2, sizeof(t2)), r->in_if,
-		    src, r->sport, r->out_if, dst, r->dport, r->proto,
-		    r->tcp_flags & 0x7u, r->packets, r->octets);
+		d = put_lt(d, &p->lt, r->first_ms);
+		*d++ = ' ';
+		d = put_lt(d, &p->lt, r->last_ms);
+		*d++ = ' ';
+		d = put_ul(d, r->in_if, 5);
+		*d++ = ' ';
+		d = put_addr_l(d, r->af, &r->src, 15, 15);
+		*d++ = ' ';
+		d = put_ul(d, r->sport, 5);
+		*d++ = ' ';
+		d = put_ul(d, r->out_if, 5);
+		*d++ = ' ';
+		d = put_addr_l(d, r->af, &r->dst, 15, 15);
+		*d++ = ' ';
+		d = put_ul(d, r->dport, 5);
+		*d++ = ' ';
+		d = put_ul(d, r->proto, 3);
+		*d++ = ' ';
+		d = put_ul(d, r->tcp_flags & 0x7u, 2);
+		*d++ = ' ';
+		d = put_ul(d, r->packets, 10);
+		*d++ = ' ';
+		d = put_ul(d, r->octets, 10);
+		*d++ = '\n';
 		break;
 	case 6:
-		fprintf(fp, " %-15.15s  %-15.15s%19" PRIu64 " %19" PRIu64 "\n",
-		    src, dst, r->packets, r->octets);
+		*d++ = ' ';
+		d = put_addr_l(d, r->af, &r->src, 15, 15);
+		d = put_str(d, "  ");
+		d = put_addr_l(d, r->af, &r->dst, 15, 15);
+		d = put_ur(d, r->packets, 19);
+		*d++ = ' ';
+		d = put_ur(d, r->octets, 19);
+		*d++ = '\n';
 		break;
 	case 9:
-		fprintf(fp, "0x%8.8" PRIx32 "  0x%8.8" PRIx32 "  %-15.15s  "
-		    "%-15.15s  %-10" PRIu64 "  %-10" PRIu64 "\n", r->src_tag,
-		    r->dst_tag, src, dst, r->octets, r->packets);
+		d = put_str(d, "0x");
+		d = put_hex(d, r->src_tag, 8, 0);
+		d = put_str(d, "  0x");
+		d = put_hex(d, r->dst_tag, 8, 0);
+		d = put_str(d, "  ");
+		d = put_addr_l(d, r->af, &r->src, 15, 15);
+		d = put_str(d, "  ");
+		d = put_addr_l(d, r->af, &r->dst, 15, 15);
+		d = put_str(d, "  ");
+		d = put_ul(d, r->octets, 10);
+		d = put_str(d, "  ");
+		d = put_ul(d, r->packets, 10);
+		*d++ = '\n';
 		break;
 	}
+	put_line(p, line, d);
 	return 0;
 }
 
@@ -399,39 +673,21 @@ static const char *const field_names[F_NFIELDS] = {
 	"engine_id", "sampling"
 };
 
-/* Value of field k as text; *quote set when it is a string in JSON. */
-static const char *
-field_value(int k, const struct flowrec *r, char *buf, size_t len,
+/* Field k of r at d; *quote set when it is a string in JSON. */
+static char *
+put_field(struct printer *p, char *d, int k, const struct flowrec *r,
     int *quote)
 {
 	uint64_t v;
 
-	*quote = 0;
+	*quote = 1;
 	switch (k) {
-	case F_FIRST:
-		*quote = 1;
-		fmt_iso(buf, len, r->first_ms);
-		return buf;
-	case F_LAST:
-		*quote = 1;
-		fmt_iso(buf, len, r->last_ms);
-		return buf;
-	case F_EXPORTER:
-		*quote = 1;
-		fmt_addr(buf, len, r->exp_af, &r->exporter);
-		return buf;
-	case F_SRC:
-		*quote = 1;
-		fmt_addr(buf, len, r->af, &r->src);
-		return buf;
-	case F_DST:
-		*quote = 1;
-		fmt_addr(buf, len, r->af, &r->dst);
-		return buf;
-	case F_NEXTHOP:
-		*quote = 1;
-		fmt_addr(buf, len, r->af, &r->nexthop);
-		return buf;
+	case F_FIRST: return put_iso(d, &p->iso, r->first_ms);
+	case F_LAST: return put_iso(d, &p->iso, r->last_ms);
+	case F_EXPORTER: return put_addr(d, r->exp_af, &r->exporter);
+	case F_SRC: return put_addr(d, r->af, &r->src);
+	case F_DST: return put_addr(d, r->af, &r->dst);
+	case F_NEXTHOP: return put_addr(d, r->af, &r->nexthop);
 	case F_SPORT: v = r->sport; break;
 	case F_DPORT: v = r->dport; break;
 	case F_PROTO: v = r->proto; break;
@@ -450,8 +706,8 @@ field_value(int k, const struct flowrec *r, char *buf, size_t len,
 	case F_SAMPLING: v = r->sampling; break;
 	default: v = 0; break;
 	}
-	snprintf(buf, len, "%" PRIu64, v);
-	return buf;
+	*quote = 0;
+	return put_u64(d, v);
 }
 
 static void
@@ -469,21 +725,35 @@ data_title(struct printer *p)
 static void
 data_row(struct printer *p, const struct flowrec *r)
 {
-	char buf[64];
-	const char *v;
+	char line[2048], *d = line, *v;
 	int q;
 
 	if (p->out == OUT_JSON)
-		fputs(p->count > 0 ? ",\n{" : "\n{", p->fp);
+		d = put_str(d, p->count > 0 ? ",\n{" : "\n{");
 	for (unsigned i = 0; i < p->nfields; i++) {
-		v = field_value(p->fields[i], r, buf, sizeof(buf), &q);
-		if (p->out == OUT_CSV)
-			fprintf(p->fp, "%s%s", i ? "," : "", v);
-		else
-			fprintf(p->fp, q ? "%s\"%s\":\"%s\"" : "%s\"%s\":%s",
-			    i ? "," : "", field_names[p->fields[i]], v);
+		int k = p->fields[i];
+
+		if (i > 0)
+			*d++ = ',';
+		if (p->out == OUT_CSV) {
+			d = put_field(p, d, k, r, &q);
+			continue;
+		}
+		*d++ = '"';
+		d = put_str(d, field_names[k]);
+		d = put_str(d, "\":");
+		v = d;
+		d = put_field(p, d + 1, k, r, &q);
+		if (q) {
+			*v = '"';
+			*d++ = '"';
+		} else {
+			memmove(v, v + 1, (size_t)(d - v - 1));
+			d--;
+		}
 	}
-	fputs(p->out == OUT_JSON ? "}" : "\n", p->fp);
+	*d++ = p->out == OUT_JSON ? '}' : '\n';
+	put_line(p, line, d);
 }
 
 static int

@@ -137,6 +137,16 @@ ns=$(($(wc -l <"$T/want") + 1))
     >"$T/out" || fail "empty window"
 [ "$(wc -l <"$T/out")" -eq 1 ] || fail "empty window printed flows"
 
+# ---- local times follow TZ (flow-print's MMDD.hh:mm:ss.mmm); CSV stays UTC
+TZ=Asia/Kolkata "$FLOWKEEP" print -f 5 "$A" | sed -n 3p |
+    grep -q '^1115.03:42:20.123 1115.03:42:20.123 ' ||
+    fail "f5 in Asia/Kolkata: $(TZ=Asia/Kolkata "$FLOWKEEP" print -f 5 "$A" | sed -n 3p)"
+TZ=America/New_York "$FLOWKEEP" print -f 5 "$A" | tail -n 1 |
+    grep -q '^1114.17:1[23]:[0-5][0-9].[0-9][0-9][0-9] ' ||
+    fail "f5 in New York"
+TZ=Asia/Kolkata "$FLOWKEEP" print --output csv "$A" | sed -n 2p |
+    grep -q '^2023-11-14T22:12:20.123Z,' || fail "csv is not UTC"
+
 # ---- CSV and JSON
 "$FLOWKEEP" print --output csv "$A" >"$T/out" || fail "csv"
 head -n 1 "$T/out" | grep -qx 'first,last,exporter,src,dst,sport,dport,proto,packets,octets,in_if,out_if,src_as,dst_as,src_mask,dst_mask,nexthop,tos,tcp_flags,engine_type,engine_id,sampling' ||
