@@ -339,17 +339,27 @@ grow(struct rpt *r)
 	return 0;
 }
 
+/* A key waiting to be counted: its slot is prefetched meanwhile. */
+struct pend {
+	uint8_t		 key[KEYBUF];
+	size_t		 h;
+	uint64_t	 fl, oc, pk;
+};
+
+#define PEND	16
+
 static int
-count(struct rpt *r, const uint8_t *key, uint64_t fl, uint64_t oc,
-    uint64_t pk)
+count(struct rpt *r, const struct pend *p)
 {
+	const uint8_t *key = p->key;
+	uint64_t fl = p->fl, oc = p->oc, pk = p->pk;
 	size_t mask, i;
 	uint64_t *s;
 
 	if ((r->used + 1) * 10 > r->nslots * 7 && grow(r) == -1)
 		return -1;
 	mask = r->nslots - 1;
-	i = key_hash(key, r->keylen) & mask;
+	i = p->h & mask;
 	for (;;) {
 		s = slot_at(r, i);
 		if (s[0] == 0) {
@@ -626,10 +636,22 @@ summary_add(struct rpt *r, const struct flowrec *f, uint64_t fl,
 	hist(r, 3, d);
 }
 
-static int
-add_one(struct rpt *r, const struct flowrec *f)
+static void
+pend_key(struct rpt *r, struct pend *p, uint64_t fl, uint64_t oc,
+    uint64_t pk)
 {
-	uint8_t k1[KEYBUF], k2[KEYBUF];
+	p->h = key_hash(p->key, r->keylen);
+	p->fl = fl;
+	p->oc = oc;
+	p->pk = pk;
+	__builtin_prefetch(r->slots + (p->h & (r->nslots - 1)) * r->stride,
+	    1);
+}
+
+/* Count one flow, or queue its keys in p (the number queued). */
+static unsigned
+add_one(struct rpt *r, const struct flowrec *f, struct pend *p)
+{
 	uint64_t fl, oc, pk, m = r->o.multiplier;
 	int x = r->d->id, fam = family(x), nk;
 	uint32_t need = needs(x);
@@ -668,26 +690,43 @@ add_one(struct rpt *r, const struct flowrec *f)
 		r->tpackets += pk;
 		return 0;
 	}
-	memset(k1, 0, sizeof(k1));
-	memset(k2, 0, sizeof(k2));
-	if ((nk = extract(r, f, k1, k2)) == 0)
+	memset(p[0].key, 0, KEYBUF);
+	if (r->d->nkeys == 1 && (x == X_PORT || x == X_IP || x == X_IP6))
+		memset(p[1].key, 0, KEYBUF);
+	if ((nk = extract(r, f, p[0].key, p[1].key)) == 0)
 		return 0;
-	if (count(r, k1, fl, oc, pk) == -1)
-		return -1;
-	if (nk == 2 && count(r, k2, fl, oc, pk) == -1)
-		return -1;
-	return 0;
+	pend_key(r, &p[0], fl, oc, pk);
+	if (nk == 2)
+		pend_key(r, &p[1], fl, oc, pk);
+	return (unsigned)nk;
+}
+
+static int
+flush(struct rpt *r, const struct pend *p, unsigned n)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (count(r, &p[i]) == -1)
+			rc = -1;
+	return rc;
 }
 
 int
 rpt_add(struct rpt *r, const struct flowrec *recs, unsigned n)
 {
+	struct pend p[PEND + 2];
+	unsigned np = 0;
 	int rc = 0;
 
-	for (unsigned i = 0; i < n; i++)
-		if (add_one(r, &recs[i]) == -1)
-			rc = -1;
-	return rc;
+	for (unsigned i = 0; i < n; i++) {
+		np += add_one(r, &recs[i], &p[np]);
+		if (np >= PEND) {
+			rc |= flush(r, p, np);
+			np = 0;
+		}
+	}
+	return flush(r, p, np) | rc;
 }
 
 void
@@ -861,12 +900,87 @@ select_top(const struct order *o, struct rpt_row *v, size_t n, size_t k)
 	}
 }
 
+/* Keep the k first rows in a heap whose root is the last of them: memory
+ * for k rows only, whatever the number of keys. */
+static void
+heap_down(const struct order *o, struct rpt_row *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < n && row_cmp(o, &h[m], &h[l]) < 0)
+			m = l;
+		if (r < n && row_cmp(o, &h[m], &h[r]) < 0)
+			m = r;
+		if (m == i)
+			return;
+		swap_rows(&h[i], &h[m]);
+		i = m;
+	}
+}
+
+static void
+heap_up(const struct order *o, struct rpt_row *h, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+
+		if (row_cmp(o, &h[p], &h[i]) >= 0)
+			return;
+		swap_rows(&h[p], &h[i]);
+		i = p;
+	}
+}
+
+static size_t
+heap_top(const struct rpt *r, const struct order *o, uint64_t min_octets,
+    struct rpt_row *h, size_t k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nslots; i++) {
+		const uint64_t *s = slot_at(r, i);
+		struct rpt_row row;
+
+		if (s[0] == 0 || s[1] < min_octets)
+			continue;
+		row.flows = s[0];
+		row.octets = s[1];
+		row.packets = s[2];
+		row.key = (const uint8_t *)(s + 3);
+		if (n < k) {
+			h[n] = row;
+			heap_up(o, h, n++);
+		} else if (row_cmp(o, &row, &h[0]) < 0) {
+			h[0] = row;
+			heap_down(o, h, n, 0);
+		}
+	}
+	return n;
+}
+
 static const struct order *sort_order;
 
 static int
 qcmp(const void *a, const void *b)
 {
 	return row_cmp(sort_order, a, b);
+}
+
+static void
+order_init(const struct rpt *r, const struct rpt_select *sel,
+    struct order *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sort = sel->sort;
+	o->asc = sel->ascending;
+	o->off[0] = r->off[0];
+	o->off[1] = r->off[1];
+	o->len[0] = col_size(r->d->col[0]);
+	o->len[1] = r->d->nkeys > 1 ? col_size(r->d->col[1]) : 0;
+	o->keylen = r->keylen;
+	if (o->sort == RPT_S_KEY2 && r->d->nkeys < 2)
+		o->sort = RPT_S_KEY1;
 }
 
 size_t
@@ -880,6 +994,18 @@ rpt_rows(const struct rpt *r, const struct rpt_select *sel,
 	*out = NULL;
 	if (r->d->kind != RPT_TABLE)
 		return 0;
+	order_init(r, sel, &o);
+	if (o.sort != RPT_S_NONE && sel->limit != 0 &&
+	    sel->limit < r->used / 4) {
+		if ((v = malloc(sel->limit * sizeof(*v))) == NULL)
+			return (size_t)-1;
+		k = heap_top(r, &o, sel->min_octets, v, sel->limit);
+		sort_order = &o;
+		qsort(v, k, sizeof(*v), qcmp);
+		sort_order = NULL;
+		*out = v;
+		return k;
+	}
 	if ((v = malloc((r->used + 1) * sizeof(*v))) == NULL)
 		return (size_t)-1;
 	for (size_t i = 0; i < r->nslots; i++) {
@@ -893,16 +1019,6 @@ rpt_rows(const struct rpt *r, const struct rpt_select *sel,
 		v[n].key = (const uint8_t *)(s + 3);
 		n++;
 	}
-	memset(&o, 0, sizeof(o));
-	o.sort = sel->sort;
-	o.asc = sel->ascending;
-	o.off[0] = r->off[0];
-	o.off[1] = r->off[1];
-	o.len[0] = col_size(r->d->col[0]);
-	o.len[1] = r->d->nkeys > 1 ? col_size(r->d->col[1]) : 0;
-	o.keylen = r->keylen;
-	if (o.sort == RPT_S_KEY2 && r->d->nkeys < 2)
-		o.sort = RPT_S_KEY1;
 	k = sel->limit != 0 && sel->limit < n ? sel->limit : n;
 	if (o.sort != RPT_S_NONE) {
 		if (k < n)

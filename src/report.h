@@ -140,7 +140,8 @@ struct rpt_select {
 
 /*
  * The rows passing sel, sorted (ties broken by the keys), at most
- * sel->limit of them (picked by partial selection, not a full sort).
+ * sel->limit of them, picked without a full sort: a heap of sel->limit
+ * rows when that is small against the number of keys, else quickselect.
  * *out is malloc'ed (caller frees); the count, or (size_t)-1 if out of
  * memory.
  */
