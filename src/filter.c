@@ -1453,6 +1453,17 @@ sb_printf(struct sbuf *b, const char *fmt, ...)
 
 	if (b->oom)
 		return;
+	if (b->s == NULL) {
+		/* never form NULL + 0 (undefined; UBSan and the fuzzer
+		 * caught it) */
+		if ((b->s = malloc(64)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->cap = 64;
+		b->len = 0;
+		b->s[0] = '\0';
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
