@@ -102,11 +102,11 @@ echo "# $FLOWS flows in $(find "$FT" -type f | wc -l) files," \
     "nfcapd stored $NFFLOWS flows, $(du -sm "$NF" 2>/dev/null | cut -f1)" \
     "MiB; medians of $REPS runs"
 printf '%-28s %8s %8s %9s\n' query wall_s cpu_s rss_mib
-measure "flowkeep top10 srcip" "$FK" report srcip --top 10 --sort octets \
+measure "flowkeep top10 srcip" "$FK" report srcip --sort octets --lines 10 \
     "$FT"
 measure "flowkeep summary" "$FK" report summary "$FT"
-measure "flowkeep top10 srcip filter" "$FK" report srcip --top 10 \
-    --sort octets --filter "$FILTER" "$FT"
+measure "flowkeep top10 srcip filter" "$FK" report srcip --sort octets \
+    --lines 10 --filter "$FILTER" "$FT"
 if [ "$NFFLOWS" -gt 0 ]; then
 	measure "nfdump top10 srcip" nfdump -q -R "$NF" -s srcip/bytes -n 10
 	measure "nfdump summary" nfdump -q -R "$NF" -s proto/bytes -n 0
