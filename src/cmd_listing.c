@@ -23,6 +23,7 @@
 #include "storage/ftconv.h"
 #include "storage/ftreader.h"
 #include "storage/ftwriter.h"
+#include "storage/layout.h"
 
 #include "cmd.h"
 #include "cmdsel.h"
@@ -1099,6 +1100,22 @@ cat_write(struct cat_out *o, const uint8_t *p, size_t len, int finish)
 	return 0;
 }
 
+/*
+ * A file of the other family by its name: flowkeep's IPv6 siblings
+ * (fk6-) when writing IPv4 records, the ft- files with --ipv6.  Files not
+ * named like ours are left to the version check.
+ */
+static int
+other_family(const char *path, int ipv6)
+{
+	const char *base = strrchr(path, '/');
+	int k = layout_parse_name(base != NULL ? base + 1 : path, NULL, NULL);
+
+	if (k < 0)
+		return 0;
+	return (k == LAYOUT_FINAL6 || k == LAYOUT_TMP6) != (ipv6 != 0);
+}
+
 int
 cmd_cat(int argc, char **argv)
 {
@@ -1116,7 +1133,7 @@ cmd_cat(int argc, char **argv)
 	struct flowrec fr;
 	uint8_t rec[FT_REC_SIZE_MAX];
 	size_t H, rs;
-	int rc, status = 0, preload = 0, bo, have = 0;
+	int rc, status = 0, preload = 0, bo, have = 0, ipv6 = 0;
 	unsigned nsel;
 	uint32_t one = 1;
 
@@ -1126,6 +1143,10 @@ cmd_cat(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-p") == 0) {
 			preload = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--ipv6") == 0) {
+			ipv6 = 1;
 			continue;
 		}
 		if ((rc = cmd_optval(argc, argv, &i, "-o", &v)) != 0) {
@@ -1177,6 +1198,9 @@ cmd_cat(int argc, char **argv)
 	for (unsigned i = 0; i < nsel; i++) {
 		const char *path = src_selected(s, i);
 		const struct ft_header *h;
+
+		if (other_family(path, ipv6))
+			continue;
 
 		if (strcmp(path, "-") == 0) {
 			if (mode == CAT_STREAM || have)
@@ -1261,6 +1285,9 @@ cmd_cat(int argc, char **argv)
 	for (unsigned i = 0; i < nsel; i++) {
 		const char *path = src_selected(s, i);
 		const struct ft_header *h;
+
+		if (other_family(path, ipv6))
+			continue;
 
 		if ((r = ftr_open(path, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "flowkeep: %s\n", err);

@@ -52,7 +52,7 @@ static const struct command commands[] = {
 	{ "print", cmd_print, "print [-f N] [-w] [-p] [--output text|csv|json]"
 	    " [--fields LIST] " SEL_USAGE,
 	    "list flows (flow-print formats, CSV, JSON)" },
-	{ "cat", cmd_cat, "cat [-o FILE] [-z N] [-p] [-C COMMENT] "
+	{ "cat", cmd_cat, "cat [-o FILE] [-z N] [-p] [-C COMMENT] [--ipv6] "
 	    SEL_USAGE,
 	    "merge flows into one flow-tools stream (like flow-cat)" },
 	{ "header", cmd_header, "header [FILE|-]...",
