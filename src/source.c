@@ -225,6 +225,29 @@ cmp_file(const void *a, const void *b)
 }
 
 /*
+ * How long the last file i of its family in a tree [lo, i] may run: the
+ * rotation period when the caller knows it, else the gap between the two
+ * files before it (files of one tree rotate alike), else a day.
+ */
+static int64_t
+last_span(const struct src *s, unsigned lo, unsigned i)
+{
+	const struct sfile *f = &s->files[i];
+
+	if (s->o.period_s != 0)
+		return (int64_t)s->o.period_s * 1000;
+	for (unsigned j = i; j-- > lo;)
+		if (s->files[j].family == f->family &&
+		    s->files[j].start >= 0 && s->files[j].start < f->start) {
+			int64_t gap = (f->start - s->files[j].start) * 1000;
+
+			return gap > (int64_t)s->period_ms ? gap :
+			    (int64_t)s->period_ms;
+		}
+	return 86400 * 1000;
+}
+
+/*
  * Drop the files of one sorted tree [lo, hi) that cannot hold flows of
  * the window.
  */
@@ -250,7 +273,7 @@ select_window(struct src *s, unsigned lo, unsigned hi, uint8_t *keep)
 				break;
 			}
 		if (end < 0)
-			end = start + p;
+			end = start + last_span(s, lo, i);
 		if (start - p >= to || end + p <= from)
 			keep[i] = 0;
 	}

@@ -32,7 +32,10 @@ struct src_opts {
 	void		*warn_arg;
 	unsigned	 period_s;	/* rotation period of the trees, for
 					 * the end of the last file and the
-					 * margin; 0 = 900 (flow-capture) */
+					 * margin; 0 = unknown: margin 900 s
+					 * (flow-capture's default), the last
+					 * file as long as the gap before it,
+					 * or a day */
 	int		 list_only;	/* select files only (src_selected),
 					 * read nothing */
 };

@@ -281,6 +281,44 @@ test_rules(void **state)
 	}
 }
 
+/* Daily files and no period given: the last file runs as long as the
+ * gap before it (a day), so a window late in its day still finds it. */
+static void
+test_last_file_span(void **state)
+{
+	struct ftrec r[2];
+	char path[128];
+	const char *p[1] = { path };
+	struct src_opts o;
+	unsigned nsel;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (unsigned k = 0; k < 2; k++) {
+		time_t t = T0 + k * 86400;
+
+		mkrec(&r[0], (uint64_t)(t + 36000) * 1000,
+		    (uint64_t)(t + 36010) * 1000, k * 2);
+		mkrec(&r[1], (uint64_t)(t + 80000) * 1000,
+		    (uint64_t)(t + 80010) * 1000, k * 2 + 1);
+		mkfile("daily", 0, t, 0, r, 2, 0);
+	}
+	snprintf(path, sizeof(path), "%s/daily", root);
+	memset(&o, 0, sizeof(o));
+	o.from_ms = (uint64_t)(T0 + 86400 + 79000) * 1000;
+	o.to_ms = (uint64_t)(T0 + 86400 + 81000) * 1000;
+	readall(p, 1, &o, NULL, NULL, &nsel);
+	assert_int_equal(nsel, 1);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.ids[0], 3);
+	/* told the period is 15 minutes, the file is not opened at all */
+	o.period_s = 900;
+	readall(p, 1, &o, NULL, NULL, &nsel);
+	assert_int_equal(nsel, 0);
+	assert_int_equal(got.n, 0);
+}
+
 static void
 test_tmp_files(void **state)
 {
@@ -591,6 +629,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_window_layouts_kolkata,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_file_span, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_tmp_files, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_middle, setup,
