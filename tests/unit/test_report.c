@@ -6,7 +6,9 @@
  * flow-stat prints in hash order) and, sorted like -S 2, the same column
  * in the same order; the overall summary (0) figure by figure, the short
  * summary (15) too.  Then the engine itself: top-N selection against a
- * full sort, minimum octets, sampling, IPv6 prefixes, names and numbers.
+ * full sort, minimum octets, sampling, IPv6 prefixes, names and numbers;
+ * and its helpers: AS name files, the reverse DNS cache and its deadline,
+ * the CSV and JSON renderers.
  */
 #include "config.h"
 
@@ -26,10 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "storage/ftreader.h"
+#include "src/names.h"
+#include "src/render.h"
 #include "src/report.h"
 
 #define VEC	SHARED_DIR "/vectors/flow-tools"
@@ -671,6 +677,161 @@ test_missing(void **state)
 	rpt_free(r);
 }
 
+/* ---------------------------------------------------------------- names */
+
+static void
+test_as_names(void **state)
+{
+	char path[] = "/tmp/fkasXXXXXX", err[256];
+	struct names_as *a;
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) != -1);
+	fp = fdopen(fd, "w");
+	fputs("# AS names\nAS15169 GOOGLE\n3356\tLEVEL3 Parent\n\n", fp);
+	fclose(fp);
+	a = names_as_load(path, err, sizeof(err));
+	assert_non_null(a);
+	assert_string_equal(names_as_find(a, 15169), "GOOGLE");
+	assert_string_equal(names_as_find(a, 3356), "LEVEL3 Parent");
+	assert_null(names_as_find(a, 1));
+	names_as_free(a);
+	fp = fopen(path, "a");
+	fputs("nonsense\n", fp);
+	fclose(fp);
+	assert_null(names_as_load(path, err, sizeof(err)));
+	assert_non_null(strstr(err, ":5:"));
+	unlink(path);
+	assert_null(names_as_load(path, err, sizeof(err)));
+}
+
+static void
+test_system_names(void **state)
+{
+	char b[NAMES_MAX];
+	struct stat st;
+
+	(void)state;
+	if (stat("/etc/services", &st) == -1 ||
+	    stat("/etc/protocols", &st) == -1) {
+		skip();
+		return;
+	}
+	assert_string_equal(names_proto(6, b, sizeof(b)), "tcp");
+	assert_string_equal(names_port(22, b, sizeof(b)), "ssh");
+	assert_null(names_proto(255, b, sizeof(b)));
+}
+
+/* The cache keeps at most max entries (the oldest go), survives a save
+ * and a reopen, and a lookup returns by its deadline. */
+static void
+test_dns_cache(void **state)
+{
+	char path[] = "/tmp/fkdnsXXXXXX";
+	struct names_dns *d;
+	fr_addr a[3];
+	uint8_t af[3] = { FR_AF_INET, FR_AF_INET, FR_AF_INET };
+	long long now = (long long)time(NULL);
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) != -1);
+	fp = fdopen(fd, "w");
+	fprintf(fp, "%lld 192.0.2.1 one.example\n", now - 20);
+	fprintf(fp, "%lld 192.0.2.2 two.example\n", now - 10);
+	fprintf(fp, "broken line\n");
+	fprintf(fp, "%lld 192.0.2.3 -\n", now);
+	fclose(fp);
+	d = names_dns_open(path, 2);
+	assert_non_null(d);
+	a[0].v4 = 0xc0000201;
+	a[1].v4 = 0xc0000202;
+	a[2].v4 = 0xc0000203;
+	assert_null(names_dns_find(d, af[0], &a[0]));	/* evicted */
+	assert_string_equal(names_dns_find(d, af[1], &a[1]), "two.example");
+	assert_null(names_dns_find(d, af[2], &a[2]));	/* no name */
+	/* all three are cached (.1 is not, but resolving it is bounded) */
+	{
+		time_t t0 = time(NULL);
+
+		names_dns_resolve(d, af, a, 3, 2, 300);
+		assert_true(time(NULL) - t0 <= 3);
+	}
+	/* what it holds now comes back from the file */
+	{
+		const char *before[3];
+		char keep[3][NAMES_MAX];
+
+		for (int i = 0; i < 3; i++) {
+			before[i] = names_dns_find(d, af[i], &a[i]);
+			snprintf(keep[i], sizeof(keep[i]), "%s",
+			    before[i] ? before[i] : "");
+		}
+		assert_int_equal(names_dns_save(d), 0);
+		names_dns_close(d);
+		d = names_dns_open(path, 2);
+		for (int i = 0; i < 3; i++) {
+			const char *after = names_dns_find(d, af[i], &a[i]);
+
+			assert_string_equal(after ? after : "", keep[i]);
+		}
+		names_dns_close(d);
+	}
+	/* loopback has a name in /etc/hosts */
+	d = names_dns_open(NULL, 8);
+	a[0].v4 = 0x7f000001;
+	assert_int_equal(names_dns_resolve(d, af, a, 1, 2, 5000), 1);
+	assert_non_null(names_dns_find(d, FR_AF_INET, &a[0]));
+	names_dns_close(d);
+	unlink(path);
+}
+
+/* ---------------------------------------------------------------- render */
+
+static void
+render_to(const char *fmt, char *buf, size_t len)
+{
+	const char *cells[3] = { "a,\"b\"", "12", "x\ty" };
+	struct render_table t;
+	FILE *fp = fmemopen(buf, len, "w");
+
+	assert_non_null(fp);
+	memset(&t, 0, sizeof(t));
+	t.fp = fp;
+	t.title = "T";
+	t.ncols = 3;
+	t.cols[0].name = "key";
+	t.cols[1].name = "flows";
+	t.cols[1].number = 1;
+	t.cols[2].name = "note";
+	render_fit(&t, cells);
+	render_find(fmt)->head(&t);
+	render_find(fmt)->row(&t, cells);
+	render_find(fmt)->tail(&t, NULL);
+	fclose(fp);
+}
+
+static void
+test_render(void **state)
+{
+	char b[512];
+
+	(void)state;
+	assert_null(render_find("xml"));
+	render_to("csv", b, sizeof(b));
+	assert_string_equal(b, "key,flows,note\n\"a,\"\"b\"\"\",12,x\ty\n");
+	render_to("json", b, sizeof(b));
+	assert_string_equal(b, "{\"report\": \"T\", \"rows\": [\n  "
+	    "{\"key\": \"a,\\\"b\\\"\", \"flows\": 12, \"note\": "
+	    "\"x\\u0009y\"}\n]}\n");
+	render_to("text", b, sizeof(b));
+	assert_string_equal(b, "T\n\nkey    flows  note\na,\"b\"     12  "
+	    "x\ty\n");
+}
+
 int
 main(void)
 {
@@ -681,6 +842,10 @@ main(void)
 		cmocka_unit_test(test_ipv6_prefix),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_as_names),
+		cmocka_unit_test(test_system_names),
+		cmocka_unit_test(test_dns_cache),
+		cmocka_unit_test(test_render),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
