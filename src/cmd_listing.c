@@ -306,14 +306,16 @@ put_addr(char *d, int af, const fr_addr *a)
 	return d;
 }
 
-/* An address in "%-w.ps". */
+/* An address in "%-w.ps"; IPv6 addresses (of fk6- files, which
+ * flow-print never sees) are not cut. */
 static char *
 put_addr_l(char *d, int af, const fr_addr *a, unsigned w, unsigned p)
 {
 	char t[INET6_ADDRSTRLEN + 8];
 	char *e = put_addr(t, af, a);
 
-	return put_sl(d, t, (size_t)(e - t), w, p);
+	return put_sl(d, t, (size_t)(e - t), w, af == FR_AF_INET6 ?
+	    (unsigned)sizeof(t) : p);
 }
 
 static char *

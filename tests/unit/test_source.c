@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "storage/ftconv.h"
 #include "storage/ftreader.h"
 #include "storage/ftwriter.h"
 #include "storage/layout.h"
@@ -317,6 +318,69 @@ test_last_file_span(void **state)
 	readall(p, 1, &o, NULL, NULL, &nsel);
 	assert_int_equal(nsel, 0);
 	assert_int_equal(got.n, 0);
+}
+
+/* An IPv6 sibling file (fk6-) beside an ft- file of the same start: both
+ * are selected and the IPv6 flow comes through. */
+static void
+test_ipv6_sibling(void **state)
+{
+	struct ftw_opts o6 = { FT_VER_IP6, 6, 0, "h", NULL };
+	struct ftrec r[FTCONV_MAX_SPLIT], r4;
+	struct flowrec f;
+	char rel[LAYOUT_PATH_MAX], path[1400], err[256], dir[128];
+	const char *p[1] = { dir };
+	struct src_opts o;
+	struct src *s;
+	struct ftw *w;
+	unsigned n, nsel, v6 = 0, v4 = 0;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	mkrec(&r4, (uint64_t)(T0 + 10) * 1000, (uint64_t)(T0 + 20) * 1000, 4);
+	mkfile("six", 1, T0, 0, &r4, 1, 0);
+	memset(&f, 0, sizeof(f));
+	f.af = FR_AF_INET6;
+	f.exp_af = FR_AF_INET;
+	f.src.v6[0] = 0x20;
+	f.src.v6[1] = 0x01;
+	f.src.v6[15] = 6;
+	f.first_ms = (uint64_t)(T0 + 30) * 1000;
+	f.last_ms = (uint64_t)(T0 + 40) * 1000;
+	f.packets = 1;
+	f.octets = 60;
+	f.sampling = 1;
+	f.fields = FR_HAS_PACKETS | FR_HAS_OCTETS | FR_HAS_TIMES |
+	    FR_HAS_SRCADDR | FR_HAS_DSTADDR;
+	n = ftconv_to_ft(&f, FT_VER_IP6, r, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(layout_path(rel, sizeof(rel), 1, FT_VER_IP6, T0,
+	    LAYOUT_FINAL6), 0);
+	snprintf(path, sizeof(path), "%s/six/%s", root, rel);
+	w = ftw_open(path, &o6, T0, NULL, err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(ftw_write(w, r, n), 0);
+	assert_int_equal(ftw_close(w, T0 + 900, NULL, NULL, err,
+	    sizeof(err)), 0);
+	snprintf(dir, sizeof(dir), "%s/six", root);
+	memset(&o, 0, sizeof(o));
+	o.from_ms = (uint64_t)T0 * 1000;
+	o.to_ms = (uint64_t)(T0 + 60) * 1000;
+	s = src_open(p, 1, &o, err, sizeof(err));
+	assert_non_null(s);
+	nsel = src_nselected(s);
+	assert_int_equal(nsel, 2);
+	while (src_next(s, &f) == 1) {
+		if (f.af == FR_AF_INET6) {
+			assert_int_equal(f.src.v6[15], 6);
+			v6++;
+		} else
+			v4++;
+	}
+	src_close(s);
+	assert_int_equal(v6, 1);
+	assert_int_equal(v4, 1);
 }
 
 static void
@@ -630,6 +694,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_file_span, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_sibling, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tmp_files, setup,
 		    teardown),
