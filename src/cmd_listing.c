@@ -130,29 +130,27 @@ print_ft_header(FILE *fp, const struct ft_header *h)
 int
 cmd_header(int argc, char **argv)
 {
-	const char *files[256];
-	unsigned n = 0;
+	static char *stdin_only[] = { "header", "-" };
 	char err[512];
 	struct ftr *r;
-	int rc = 0;
+	int rc = 0, n;
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage("header");
-		if (n >= sizeof(files) / sizeof(files[0]))
-			return cmd_usage("header");
-		files[n++] = argv[i];
+	if (argc < 2) {
+		argc = 2;
+		argv = stdin_only;
 	}
-	if (n == 0)
-		files[n++] = "-";
-	for (unsigned i = 0; i < n; i++) {
-		if ((r = ftr_open(files[i], err, sizeof(err))) == NULL) {
+	n = argc - 1;
+	for (int i = 1; i < argc; i++) {
+		if ((r = ftr_open(argv[i], err, sizeof(err))) == NULL) {
 			fprintf(stderr, "flowkeep: %s\n", err);
 			rc = 1;
 			continue;
 		}
 		if (n > 1)
-			printf("%s# file: %s\n", i > 0 ? "\n" : "", files[i]);
+			printf("%s# file: %s\n", i > 1 ? "\n" : "", argv[i]);
 		print_ft_header(stdout, ftr_header(r));
 		ftr_close(r);
 	}
