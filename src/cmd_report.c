@@ -587,11 +587,14 @@ print_summary(struct rctx *c)
 
 /* ---------------------------------------------------------------- main */
 
+/* Count the flows of the selection; the flows that pass a filter are
+ * gathered into batches so that the report can prefetch its slots. */
 static int
 aggregate(struct rctx *c, struct cmdsel *cs, struct src *s)
 {
+	static struct flowrec pass[256];
 	const struct flowrec *recs;
-	unsigned n;
+	unsigned n, np = 0;
 	int rc = 0;
 
 	while (src_next_batch(s, &recs, &n)) {
@@ -599,10 +602,17 @@ aggregate(struct rctx *c, struct cmdsel *cs, struct src *s)
 			rc |= rpt_add(c->r, recs, n);
 			continue;
 		}
-		for (unsigned i = 0; i < n; i++)
-			if (filter_match(cs->filter, &recs[i]))
-				rc |= rpt_add(c->r, &recs[i], 1);
+		for (unsigned i = 0; i < n; i++) {
+			if (!filter_match(cs->filter, &recs[i]))
+				continue;
+			pass[np++] = recs[i];
+			if (np == sizeof(pass) / sizeof(pass[0])) {
+				rc |= rpt_add(c->r, pass, np);
+				np = 0;
+			}
+		}
 	}
+	rc |= rpt_add(c->r, pass, np);
 	if (rc != 0) {
 		fprintf(stderr, "flowkeep: out of memory: the report misses "
 		    "flows\n");
