@@ -430,7 +430,8 @@ text_title(struct printer *p)
 		break;
 	case 3:
 		fputs(p->wide ? "srcIP            dstIP            prot   "
-		    "srcPort           dstPort           octets      packets\n" :
+		    "srcPort           dstPort           octets      "
+		    "packets\n" :
 		    "srcIP            dstIP            prot  srcPort  dstPort  "
 		    "octets      packets\n", fp);
 		break;
