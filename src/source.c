@@ -12,10 +12,12 @@
  * file into batches of flowrecs (records outside the window dropped by the
  * rule).  Every file has a slot with a small bounded queue of batches; the
  * consumer drains slot 0, then slot 1 and so on, so flows come out in file
- * order whatever the number of threads.  A worker whose queue is full waits
- * for the consumer; since files are handed out in order, the file the
- * consumer waits for is always being read by a worker that is not blocked,
- * so this cannot deadlock.  Warnings of a file are delivered (through
+ * order whatever the number of threads.  A worker waits when its file's
+ * queue is full, or, for a file ahead of the consumer's, when all queues
+ * together hold SRC_QUEUED batches (so memory stays bounded even over many
+ * small files).  Files are handed out in order, so the file the consumer
+ * waits for is always read by a worker that only waits for the consumer:
+ * this cannot deadlock.  Warnings of a file are delivered (through
  * o.warn, on the consumer's thread) when the consumer reaches the end of
  * that file, so their order is deterministic too.
  */
@@ -39,6 +41,9 @@
 
 #define SRC_BATCH	4096	/* flows per batch */
 #define SRC_QUEUE	8	/* batches queued per file */
+#define SRC_QUEUED	32	/* batches queued in all, beside the file
+				 * the consumer is in (bounds memory when
+				 * workers run ahead over small files) */
 #define SRC_MAXTHR	16
 #define SRC_DEFPERIOD	900	/* flow-capture's default rotation */
 
@@ -74,6 +79,7 @@ struct src {
 	struct slot	*slots;
 	unsigned	 next_file;	/* next file for a worker */
 	unsigned	 cur;		/* file the consumer is in */
+	unsigned	 queued;	/* batches queued in all slots */
 	struct batch	*held;		/* batch given out last */
 	struct batch	*free;
 	int		 stop;
@@ -374,7 +380,8 @@ put_batch(struct src *s, unsigned i, struct batch *b)
 	struct slot *sl = &s->slots[i];
 
 	pthread_mutex_lock(&s->mu);
-	while (sl->queued >= SRC_QUEUE && !s->stop)
+	while (!s->stop && (sl->queued >= SRC_QUEUE ||
+	    (i != s->cur && s->queued >= SRC_QUEUED)))
 		pthread_cond_wait(&s->cv_space, &s->mu);
 	if (s->stop) {
 		b->next = s->free;
@@ -389,6 +396,7 @@ put_batch(struct src *s, unsigned i, struct batch *b)
 		sl->head = b;
 	sl->tail = b;
 	sl->queued++;
+	s->queued++;
 	if (i == s->cur)
 		pthread_cond_broadcast(&s->cv_data);
 	pthread_mutex_unlock(&s->mu);
@@ -675,6 +683,7 @@ src_next_batch(struct src *s, const struct flowrec **recs, unsigned *n)
 			if ((sl->head = b->next) == NULL)
 				sl->tail = NULL;
 			sl->queued--;
+			s->queued--;
 			pthread_cond_broadcast(&s->cv_space);
 			s->held = b;
 			pthread_mutex_unlock(&s->mu);
@@ -691,6 +700,7 @@ src_next_batch(struct src *s, const struct flowrec **recs, unsigned *n)
 		else
 			s->nread++;
 		s->cur++;
+		pthread_cond_broadcast(&s->cv_space);	/* a new exempt slot */
 		if (sl->warn != NULL) {
 			pthread_mutex_unlock(&s->mu);
 			deliver_warnings(s, sl);

@@ -486,20 +486,21 @@ test_parallel_equals_sequential(void **state)
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
-	for (unsigned k = 0; k < 12; k++) {
+	/* 40 files of 1 to 2 batches: more than SRC_QUEUED batches */
+	for (unsigned k = 0; k < 40; k++) {
 		for (unsigned i = 0; i < 5000; i++)
 			mkrec(&r[i], (uint64_t)(T0 + k * 900 + 1) * 1000,
 			    (uint64_t)(T0 + k * 900 + 2 + i % 800) * 1000,
 			    k * 5000 + i);
 		mkfile(k % 2 ? "devB" : "devA", 3, T0 + k * 900, 0, r,
-		    1000 + k * 300, (int)(k % 3) * 3);
+		    1000 + (k % 14) * 300, (int)(k % 3) * 3);
 	}
 	snprintf(p1, sizeof(p1), "%s/devA", root);
 	snprintf(p2, sizeof(p2), "%s/devB", root);
 	memset(&o, 0, sizeof(o));
 	o.threads = 1;
 	readall(p, 2, &o, &files, NULL, NULL);
-	assert_int_equal(files, 12);
+	assert_int_equal(files, 40);
 	nseq = got.n;
 	memcpy(seq, got.ids, nseq * sizeof(seq[0]));
 	/* devA's files (even k) first, each in time order */
