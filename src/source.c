@@ -5,8 +5,9 @@
  * directories walked (date directories only below the top), each tree's
  * files sorted by the start time in their names.  With a window, a file is
  * kept when [start - period, end + period) meets the window, its end being
- * the start of the next file of the same tree and family, or start +
- * period for the last one.
+ * the start of the next file of the same tree and family (see last_span()
+ * for the last one); files starting up to o.late_s (35 minutes) after the
+ * window are read too, as FlowViewer does, for long flows exported late.
  *
  * Reader threads then take files in list order, each reading one whole
  * file into batches of flowrecs (records outside the window dropped by the
@@ -46,6 +47,7 @@
 				 * workers run ahead over small files) */
 #define SRC_MAXTHR	16
 #define SRC_DEFPERIOD	900	/* flow-capture's default rotation */
+#define SRC_DEFLATE	2100	/* FlowViewer's $flow_capture_interval */
 
 struct batch {
 	struct batch	*next;
@@ -261,6 +263,9 @@ static void
 select_window(struct src *s, unsigned lo, unsigned hi, uint8_t *keep)
 {
 	int64_t p = (int64_t)s->period_ms;
+	int64_t late = (int64_t)(s->o.late_s != 0 ? s->o.late_s :
+	    SRC_DEFLATE) * 1000;
+	int64_t after = late > p ? late : p;
 	int64_t from = (int64_t)s->o.from_ms;
 	int64_t to = s->o.to_ms != 0 ? (int64_t)s->o.to_ms : INT64_MAX / 2;
 
@@ -280,7 +285,7 @@ select_window(struct src *s, unsigned lo, unsigned hi, uint8_t *keep)
 			}
 		if (end < 0)
 			end = start + last_span(s, lo, i);
-		if (start - p >= to || end + p <= from)
+		if (start - after >= to || end + p <= from)
 			keep[i] = 0;
 	}
 }

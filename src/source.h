@@ -38,6 +38,10 @@ struct src_opts {
 					 * or a day */
 	int		 list_only;	/* select files only (src_selected),
 					 * read nothing */
+	unsigned	 late_s;	/* files starting this long after the
+					 * window may hold its flows (export
+					 * delay); 0 = 2100 (FlowViewer's 35
+					 * minutes), at least one period */
 };
 
 struct src;

@@ -167,8 +167,9 @@ has_id(unsigned id)
 
 /*
  * Four 15-minute files per layout; flows of file k lie inside its own
- * quarter hour.  The window of quarter 1 selects files 0..2 by name (one
- * period of margin) and exactly the flows of file 1.
+ * quarter hour.  The window of quarter 1 selects files 0..3 by name (one
+ * period before, 35 minutes after: 0..2 when flows are known to be
+ * exported within 10 minutes) and exactly the flows of file 1.
  */
 static void
 window_in_layouts(const char *tz)
@@ -199,6 +200,14 @@ window_in_layouts(const char *tz)
 		o.from_ms = (uint64_t)(T0 + 900) * 1000;
 		o.to_ms = (uint64_t)(T0 + 1800) * 1000;
 		o.period_s = 900;
+		readall(p, 1, &o, &files, &failed, &nsel);
+		/* files 0..3: 3 starts within 35 minutes after the window */
+		assert_int_equal(nsel, 4);
+		assert_int_equal(files, 4);
+		assert_int_equal(failed, 0);
+		assert_int_equal(got.n, 10);
+		/* told flows are exported within 10 minutes: files 0..2 */
+		o.late_s = 600;
 		readall(p, 1, &o, &files, &failed, &nsel);
 		assert_int_equal(nsel, 3);
 		assert_int_equal(files, 3);
