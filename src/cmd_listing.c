@@ -812,6 +812,34 @@ default_format(struct src *s, const struct ft_header **hout,
 	return f;
 }
 
+/*
+ * Formats 7 (v7), 8 (v6), 10-23 (v8 aggregation method f - 9) and 24 (v7,
+ * Catalyst) need fields that only those record versions have.  On other
+ * files flow-print refuses them, and so do we, with its message; on files
+ * of those versions we do not print them either (not implemented).
+ */
+static int
+other_format(int f, const struct ft_header *h)
+{
+	int mine = 0;
+
+	if (h != NULL) {
+		if (f == 7 || f == 24)
+			mine = h->d_version == FT_VER_7;
+		else if (f == 8)
+			mine = h->d_version == FT_VER_6;
+		else
+			mine = h->d_version == FT_VER_8 &&
+			    h->agg_method == f - 9;
+	}
+	if (mine)
+		fprintf(stderr, "flowkeep: format %d is not implemented\n", f);
+	else
+		fprintf(stderr, "flowkeep: Flow record missing required field "
+		    "for format.\n");
+	return 1;
+}
+
 int
 cmd_print(int argc, char **argv)
 {
@@ -893,14 +921,6 @@ cmd_print(int argc, char **argv)
 			for (int k = 0; k < F_NFIELDS; k++)
 				p.fields[p.nfields++] = k;
 	}
-	if (p.format >= 0 && p.format != 0 && p.format != 1 &&
-	    p.format != 2 && p.format != 3 && p.format != 4 &&
-	    p.format != 5 && p.format != 6 && p.format != 9) {
-		fprintf(stderr, "flowkeep: format %d is not supported (0-6 "
-		    "and 9 are; the v7, v6 and v8 aggregation formats are "
-		    "not)\n", p.format);
-		return cmd_usage("print");
-	}
 	if (cmdsel_finish(&cs) == -1) {
 		cmdsel_free(&cs);
 		return cmd_usage("print");
@@ -913,6 +933,11 @@ cmd_print(int argc, char **argv)
 	rc = default_format(s, &h, &hr);
 	if (p.format < 0)
 		p.format = rc;
+	if (p.out == OUT_TEXT && (p.format == 7 || p.format == 8 ||
+	    p.format >= 10)) {
+		status = other_format(p.format, h);
+		goto out;
+	}
 	if (hdr && p.out == OUT_TEXT) {
 		if (h == NULL) {
 			fprintf(stderr, "flowkeep: -p needs a file to take the "

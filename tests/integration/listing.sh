@@ -46,6 +46,33 @@ for d in "$V"/*/expected/*/ "$V"/*/*/expected/*/; do
 	n=$((n + 1))
 done
 [ $n -gt 100 ] || fail "only $n outputs compared"
+
+# the formats flow-print refused on each file (summary.json print_fail)
+# are refused with its message
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$V" >"$T/fails" <<'EOF' || fail "summary.json"
+import glob, json, os, sys
+for sj in glob.glob(sys.argv[1] + "/*/summary.json"):
+    d = os.path.dirname(sj)
+    for name, v in json.load(open(sj)).items():
+        f = os.path.join(d, name)
+        if not os.path.isfile(f):
+            f = os.path.join(d, "capture", name)
+        if os.path.isfile(f):
+            for k in v["print_fail"]:
+                print(k, f)
+EOF
+	nf=0
+	while read -r k f; do
+		"$FLOWKEEP" print -f "$k" "$f" >/dev/null 2>"$T/err" &&
+		    fail "print -f $k $f: flow-print refuses it, we did not"
+		grep -q "Flow record missing required field for format." \
+		    "$T/err" || fail "print -f $k $f: $(cat "$T/err")"
+		nf=$((nf + 1))
+	done <"$T/fails"
+	[ $nf -gt 100 ] || fail "only $nf refusals checked"
+	echo "print: $nf formats refused like flow-print"
+fi
 echo "print/header: $n outputs identical to flow-print/flow-header"
 
 # ---- cat: the commands of flowcat_merge/commands.txt
