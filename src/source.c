@@ -290,6 +290,39 @@ select_window(struct src *s, unsigned lo, unsigned hi, uint8_t *keep)
 	}
 }
 
+/*
+ * A tmp- file renamed while its directory was read can be listed under
+ * both names: keep the final one.  Both have the same start, so they are
+ * neighbours in the sorted list.
+ */
+static void
+drop_renamed(struct src *s)
+{
+	char fin[LAYOUT_PATH_MAX + 256];
+	unsigned i, j, k;
+
+	for (i = 0; i < s->nfiles; i++) {
+		struct sfile *f = &s->files[i];
+
+		if ((f->kind != LAYOUT_TMP && f->kind != LAYOUT_TMP6) ||
+		    layout_final_name(fin, sizeof(fin), f->path) == -1)
+			continue;
+		for (j = 0; j < s->nfiles; j++)
+			if (j != i && s->files[j].root == f->root &&
+			    s->files[j].start == f->start &&
+			    strcmp(s->files[j].path, fin) == 0) {
+				f->kind = -2;	/* drop below */
+				break;
+			}
+	}
+	for (i = k = 0; i < s->nfiles; i++)
+		if (s->files[i].kind == -2)
+			free(s->files[i].path);
+		else
+			s->files[k++] = s->files[i];
+	s->nfiles = k;
+}
+
 static int
 build_list(struct src *s, const char *const *paths, unsigned npaths,
     char *err, size_t errlen)
@@ -325,6 +358,7 @@ build_list(struct src *s, const char *const *paths, unsigned npaths,
 	if (s->nfiles == 0)
 		return 0;
 	qsort(s->files, s->nfiles, sizeof(*s->files), cmp_file);
+	drop_renamed(s);
 	if (!has_window(&s->o))
 		return 0;
 	if ((keep = calloc(s->nfiles, 1)) == NULL)
@@ -501,9 +535,16 @@ read_file(struct src *s, unsigned i)
 	int fast, be;
 	const struct ft_header *h;
 	const uint32_t one = 1;
+	char fin[LAYOUT_PATH_MAX + 256];
 	const char *w;
 
-	if ((r = ftr_open(s->files[i].path, err, sizeof(err))) == NULL) {
+	r = ftr_open(s->files[i].path, err, sizeof(err));
+	if (r == NULL && (s->files[i].kind == LAYOUT_TMP ||
+	    s->files[i].kind == LAYOUT_TMP6) &&
+	    access(s->files[i].path, F_OK) == -1 &&
+	    layout_final_name(fin, sizeof(fin), s->files[i].path) == 0)
+		r = ftr_open(fin, err, sizeof(err));	/* closed meanwhile */
+	if (r == NULL) {
 		failed = 1;
 		pthread_mutex_lock(&s->mu);
 		slot_warn(sl, err);

@@ -427,6 +427,22 @@ test_tmp_files(void **state)
 	assert_int_equal(got.n, 6);
 	assert_int_equal(got.ids[0], 10);
 	assert_int_equal(got.ids[3], 20);
+
+	/* seen under both names (renamed during the scan): read once */
+	{
+		char rel[LAYOUT_PATH_MAX], a[1400], b[1400];
+
+		assert_int_equal(layout_path(rel, sizeof(rel), 3, 5, T0,
+		    LAYOUT_FINAL), 0);
+		snprintf(a, sizeof(a), "%s/tmp/%s", root, rel);
+		assert_int_equal(layout_path(rel, sizeof(rel), 3, 5, T0,
+		    LAYOUT_TMP), 0);
+		snprintf(b, sizeof(b), "%s/tmp/%s", root, rel);
+		assert_int_equal(link(a, b), 0);
+		readall(p, 1, &o, NULL, NULL, &nsel);
+		assert_int_equal(nsel, 2);
+		assert_int_equal(got.n, 6);
+	}
 }
 
 /* Three files, the middle one's zlib stream damaged: its flows may be
