@@ -1722,3 +1722,290 @@ filter_compile(const char *expr, const char *named_dir, char *err,
 	f->text = b.s;
 	return f;
 }
+
+/* ------------------------------------------------------------ pins */
+
+static void
+pin_clear(struct filter_pin *p)
+{
+	free(p->pfx);
+	free(p->rng);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+filter_pins_free(struct filter_pins *p)
+{
+	for (int k = 0; k < FILTER_PIN_KINDS; k++)
+		pin_clear(&p->k[k]);
+}
+
+/* Room for one more entry; 1 when the set would pass the bound (the pin
+ * is then dropped), -1 when out of memory. */
+static int
+pin_room(struct filter_pin *p, int pfx)
+{
+	size_t cap;
+	void *np;
+
+	if (p->n >= FILTER_PIN_MAX) {
+		pin_clear(p);
+		return 1;
+	}
+	/* the capacity is 4 or the next power of two */
+	if (p->n != 0 && (p->n < 4 || (p->n & (p->n - 1)) != 0))
+		return 0;
+	cap = p->n == 0 ? 4 : p->n * 2;
+	if (pfx) {
+		if ((np = reallocarray(p->pfx, cap, sizeof(*p->pfx))) == NULL)
+			return -1;
+		p->pfx = np;
+	} else {
+		if ((np = reallocarray(p->rng, cap, sizeof(*p->rng))) == NULL)
+			return -1;
+		p->rng = np;
+	}
+	return 0;
+}
+
+static int
+pin_range(struct filter_pin *p, uint64_t lo, uint64_t hi)
+{
+	int rc;
+
+	if (!p->pinned || lo > hi)
+		return 0;
+	if ((rc = pin_room(p, 0)) != 0)
+		return rc == 1 ? 0 : -1;
+	p->rng[p->n].lo = (uint32_t)lo;
+	p->rng[p->n++].hi = (uint32_t)hi;
+	return 0;
+}
+
+static int
+pin_pfx(struct filter_pin *p, const struct fpfx *x)
+{
+	int rc;
+
+	if (!p->pinned)
+		return 0;
+	if ((rc = pin_room(p, 1)) != 0)
+		return rc == 1 ? 0 : -1;
+	p->pfx[p->n].af = x->af;
+	p->pfx[p->n].len = x->len;
+	p->pfx[p->n++].a = x->a;
+	return 0;
+}
+
+/* The kind a leaf pins, or -1. */
+static int
+leaf_kind(const struct filter *f, const struct fnode *n)
+{
+	switch (n->op) {
+	case OP_NUM:
+		if (n->cmp == C_NE || n->cmp == C_MASK)
+			return -1;
+		break;
+	case OP_NSET:
+		if (!f->sets[n->u.set].has_incl)
+			return -1;
+		for (uint32_t i = 0; i < f->sets[n->u.set].n; i++) {
+			const struct fnent *e =
+			    &f->nents[f->sets[n->u.set].first + i];
+
+			if (!e->excl && e->cmp == C_MASK)
+				return -1;
+		}
+		break;
+	case OP_PSET:
+		if (!f->sets[n->u.set].has_incl)
+			return -1;
+		/* FALLTHROUGH */
+	case OP_ADDR:
+		return n->fld == AFLD_IP ? FILTER_PIN_ADDR :
+		    n->fld == AFLD_EXPORTER ? FILTER_PIN_EXPORTER : -1;
+	default:
+		return -1;
+	}
+	return n->fld == FLD_PORT ? FILTER_PIN_PORT : n->fld == FLD_IF ?
+	    FILTER_PIN_IF : n->fld == FLD_PROTO ? FILTER_PIN_PROTO : -1;
+}
+
+/* The values of one comparison as a range (none when it cannot hold). */
+static int
+pin_cmp(struct filter_pin *p, int cmp, uint64_t a, uint64_t b, uint64_t max)
+{
+	switch (cmp) {
+	case C_EQ:
+		return pin_range(p, a, a);
+	case C_RANGE:
+		return pin_range(p, a, b > max ? max : b);
+	case C_LT:
+		return a == 0 ? 0 : pin_range(p, 0, a - 1);
+	case C_LE:
+		return pin_range(p, 0, a > max ? max : a);
+	case C_GT:
+		return a >= max ? 0 : pin_range(p, a + 1, max);
+	default:
+		return pin_range(p, a, max);
+	}
+}
+
+static int
+pins_leaf(const struct filter *f, const struct fnode *n,
+    struct filter_pins *out)
+{
+	int kind = leaf_kind(f, n), rc = 0;
+	const struct fset *s;
+	struct filter_pin *p;
+
+	if (kind < 0)
+		return 0;
+	p = &out->k[kind];
+	p->pinned = 1;
+	p->side = n->side != 0 ? n->side : FILTER_PIN_SRC | FILTER_PIN_DST;
+	if (n->op == OP_NUM)
+		return pin_cmp(p, n->cmp, n->u.num.a, n->u.num.b,
+		    fields[n->fld].max);
+	if (n->op == OP_ADDR)
+		return pin_pfx(p, &n->u.pfx);
+	s = &f->sets[n->u.set];
+	for (uint32_t i = 0; rc == 0 && i < s->n; i++) {
+		if (n->op == OP_NSET) {
+			const struct fnent *e = &f->nents[s->first + i];
+
+			if (!e->excl)
+				rc = pin_cmp(p, e->cmp, e->a, e->b,
+				    fields[n->fld].max);
+			continue;
+		}
+		const struct fpgroup *g = &f->pgroups[s->first + i];
+
+		for (uint32_t j = g->first; rc == 0 && j < g->first + g->n;
+		    j++)
+			if (!f->pents[j].excl)
+				rc = pin_pfx(p, &f->pents[j].p);
+	}
+	return rc;
+}
+
+/* How much of its field a pin lets through, to keep the narrower of two
+ * pins of an `and` (a fraction of the address space, or values). */
+static double
+pin_cover(const struct filter_pin *p)
+{
+	double c = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		c += p->pfx != NULL ? (p->pfx[i].len >= 64 ? 0 :
+		    1.0 / (double)(1ull << p->pfx[i].len)) :
+		    (double)p->rng[i].hi - p->rng[i].lo + 1;
+	return p->side == (FILTER_PIN_SRC | FILTER_PIN_DST) ? 2 * c : c;
+}
+
+static int pins_node(const struct filter *, uint32_t, struct filter_pins *);
+
+static int
+pins_and(const struct filter *f, const struct fnode *n,
+    struct filter_pins *out)
+{
+	for (uint32_t j = 0; j < n->u.kids.n; j++) {
+		struct filter_pins sub;
+
+		if (pins_node(f, f->kids[n->u.kids.first + j], &sub) == -1)
+			return -1;
+		for (int k = 0; k < FILTER_PIN_KINDS; k++) {
+			struct filter_pin t;
+
+			if (!sub.k[k].pinned || (out->k[k].pinned &&
+			    pin_cover(&out->k[k]) <= pin_cover(&sub.k[k])))
+				continue;
+			t = out->k[k];
+			out->k[k] = sub.k[k];
+			sub.k[k] = t;
+		}
+		filter_pins_free(&sub);
+	}
+	return 0;
+}
+
+/* out |= sub for one kind: the union of both sets and sides. */
+static int
+pin_union(struct filter_pin *o, const struct filter_pin *s)
+{
+	int rc = 0;
+
+	if (!o->pinned || !s->pinned) {
+		pin_clear(o);
+		return 0;
+	}
+	o->side |= s->side;
+	for (size_t i = 0; rc == 0 && i < s->n; i++) {
+		if (s->pfx != NULL) {
+			struct fpfx x;
+
+			memset(&x, 0, sizeof(x));
+			x.af = s->pfx[i].af;
+			x.len = s->pfx[i].len;
+			x.a = s->pfx[i].a;
+			rc = pin_pfx(o, &x);
+		} else
+			rc = pin_range(o, s->rng[i].lo, s->rng[i].hi);
+	}
+	return rc;
+}
+
+static int
+pins_or(const struct filter *f, const struct fnode *n,
+    struct filter_pins *out)
+{
+	int rc = 0;
+
+	for (uint32_t j = 0; rc == 0 && j < n->u.kids.n; j++) {
+		struct filter_pins sub;
+
+		if (pins_node(f, f->kids[n->u.kids.first + j],
+		    j == 0 ? out : &sub) == -1)
+			return -1;
+		if (j == 0)
+			continue;
+		for (int k = 0; rc == 0 && k < FILTER_PIN_KINDS; k++)
+			rc = pin_union(&out->k[k], &sub.k[k]);
+		filter_pins_free(&sub);
+	}
+	return rc;
+}
+
+static int
+pins_node(const struct filter *f, uint32_t i, struct filter_pins *out)
+{
+	const struct fnode *n = &f->nodes[i];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	switch (n->op) {
+	case OP_AND:
+		rc = pins_and(f, n, out);
+		break;
+	case OP_OR:
+		rc = pins_or(f, n, out);
+		break;
+	case OP_NUM:
+	case OP_NSET:
+	case OP_ADDR:
+	case OP_PSET:
+		rc = pins_leaf(f, n, out);
+		break;
+	default:
+		return 0;	/* any, not, address family: nothing */
+	}
+	if (rc == -1)
+		filter_pins_free(out);
+	return rc;
+}
+
+int
+filter_pins(const struct filter *f, struct filter_pins *out)
+{
+	return pins_node(f, f->root, out);
+}

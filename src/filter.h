@@ -21,6 +21,7 @@
 #define FLOWKEEP_FILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto/flowrec.h"
 
@@ -99,5 +100,56 @@ struct filter *filter_compile_form(const struct filter_form *form,
  */
 int filter_form_set(struct filter_form *form, const char *name,
     const char *value);
+
+/*
+ * What a filter pins, for the tracking index (src/trkindex.h): for each
+ * kind of field, a set of values that every flow passing the filter has
+ * in that field (a necessary condition, never a sufficient one).  "src
+ * net A and dst port 80" pins the address (source side, A) and the port
+ * (destination side, 80); "port 80 or port 443" pins the port (either
+ * side, 80 and 443); an `or` pins a kind only if each branch does; `not`
+ * and tests of other fields pin nothing.  A kind is pinned with an empty
+ * set when no flow can pass.  Sets longer than FILTER_PIN_MAX entries are
+ * dropped (the kind is then not pinned).
+ */
+#define FILTER_PIN_MAX		4096
+
+enum filter_pin_kind {
+	FILTER_PIN_ADDR,	/* src/dst address: prefixes */
+	FILTER_PIN_PORT,	/* src/dst port (ICMP: type << 8 | code) */
+	FILTER_PIN_IF,		/* input (src side) / output interface */
+	FILTER_PIN_PROTO,	/* IP protocol */
+	FILTER_PIN_EXPORTER,	/* exporter address: prefixes */
+	FILTER_PIN_KINDS
+};
+
+#define FILTER_PIN_SRC		1	/* the source side (in if) */
+#define FILTER_PIN_DST		2	/* the destination side (out if) */
+
+struct filter_pfx {
+	uint8_t		af;		/* FR_AF_INET or FR_AF_INET6 */
+	uint8_t		len;
+	fr_addr		a;		/* host bits clear */
+};
+
+struct filter_range {
+	uint32_t	lo, hi;		/* inclusive */
+};
+
+struct filter_pin {
+	int			 pinned;
+	int			 side;	/* FILTER_PIN_SRC | FILTER_PIN_DST */
+	size_t			 n;
+	struct filter_pfx	*pfx;	/* ADDR, EXPORTER */
+	struct filter_range	*rng;	/* PORT, IF, PROTO */
+};
+
+struct filter_pins {
+	struct filter_pin	 k[FILTER_PIN_KINDS];
+};
+
+/* Fill out (free with filter_pins_free); -1 when out of memory. */
+int filter_pins(const struct filter *f, struct filter_pins *out);
+void filter_pins_free(struct filter_pins *p);
 
 #endif /* FLOWKEEP_FILTER_H */

@@ -6,12 +6,16 @@
  * bucket open becomes final when the clock reaches the end of bucket
  * open + lateness.  Each tracking keeps W slots of octets, packets and
  * flows, indexed by bucket number modulo W.
+ *
+ * A flow is tested only against the candidates the tracking index
+ * (trkindex.h) gives for it, unless tracker_use_index() turned it off.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "filter.h"
 #include "tracker.h"
+#include "trkindex.h"
 
 #define TRK_SKEW	8	/* buckets of clock skew allowed ahead */
 
@@ -30,6 +34,9 @@ struct tracker {
 	int		 started;
 	struct trk	*trk;
 	unsigned	 n, cap;
+	struct trkindex	*ix;
+	uint32_t	*cand;		/* cap candidates of one flow */
+	int		 noindex;
 };
 
 struct tracker *
@@ -41,6 +48,10 @@ tracker_new(unsigned step, unsigned lateness)
 		return NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
+	if ((t->ix = trkindex_new()) == NULL) {
+		free(t);
+		return NULL;
+	}
 	t->step_ms = (uint64_t)step * 1000;
 	t->lateness = lateness;
 	t->w = lateness + 1 + TRK_SKEW;
@@ -55,6 +66,8 @@ tracker_free(struct tracker *t)
 	for (unsigned i = 0; i < t->n; i++)
 		free(t->trk[i].oct);
 	free(t->trk);
+	free(t->cand);
+	trkindex_free(t->ix);
 	free(t);
 }
 
@@ -67,10 +80,14 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 	if (t->n == t->cap) {
 		unsigned cap = t->cap ? t->cap * 2 : 16;
 		struct trk *nt = realloc(t->trk, cap * sizeof(*nt));
+		uint32_t *nc;
 
 		if (nt == NULL)
 			return -1;
 		t->trk = nt;
+		if ((nc = realloc(t->cand, cap * sizeof(*nc))) == NULL)
+			return -1;
+		t->cand = nc;
 		t->cap = cap;
 	}
 	k = &t->trk[t->n];
@@ -78,6 +95,10 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 	/* one allocation for the three slot arrays */
 	if ((k->oct = calloc(3 * (size_t)t->w, sizeof(double))) == NULL)
 		return -1;
+	if (trkindex_add(t->ix, f) == -1) {
+		free(k->oct);
+		return -1;
+	}
 	k->pkt = k->oct + t->w;
 	k->flw = k->pkt + t->w;
 	k->f = f;
@@ -155,15 +176,26 @@ count(struct tracker *t, struct trk *k, const struct flowrec *r)
 }
 
 void
+tracker_use_index(struct tracker *t, int on)
+{
+	t->noindex = !on;
+}
+
+void
 tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		for (unsigned j = 0; j < t->n; j++) {
-			struct trk *k = &t->trk[j];
+	for (unsigned i = 0; i < n; i++) {
+		unsigned nc = t->n;
+
+		if (!t->noindex)
+			nc = trkindex_lookup(t->ix, &recs[i], t->cand);
+		for (unsigned j = 0; j < nc; j++) {
+			struct trk *k = &t->trk[t->noindex ? j : t->cand[j]];
 
 			if (k->f == NULL || filter_match(k->f, &recs[i]))
 				count(t, k, &recs[i]);
 		}
+	}
 }
 
 unsigned

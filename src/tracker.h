@@ -46,6 +46,10 @@ void tracker_free(struct tracker *t);
 int tracker_add(struct tracker *t, const struct filter *f, double mult,
     uint64_t now_ms);
 
+/* Test flows only against the index's candidates (on, the default) or
+ * against every tracking (off: for tests and benchmarks). */
+void tracker_use_index(struct tracker *t, int on);
+
 /* Count n flows. */
 void tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n);
 

@@ -565,11 +565,91 @@ test_long_list(void **state)
 	free(expr);
 }
 
+/* What filters pin for the tracking index: kind, side, values. */
+static const struct {
+	const char	*expr;
+	int		 kind;		/* FILTER_PIN_*, -1: none of them */
+	int		 side;
+	const char	*vals;		/* ranges "lo-hi," or prefixes "af/len," */
+} pin_cases[] = {
+	{ "dst port 80", FILTER_PIN_PORT, 2, "80-80," },
+	{ "port 80 or src port 443", FILTER_PIN_PORT, 3, "80-80,443-443," },
+	{ "port in [80, 8000-8010, -8005]", FILTER_PIN_PORT, 3,
+	    "80-80,8000-8010," },
+	{ "port < 3", FILTER_PIN_PORT, 3, "0-2," },
+	{ "port > 65534", FILTER_PIN_PORT, 3, "65535-65535," },
+	{ "port < 0", FILTER_PIN_PORT, 3, "" },
+	{ "port != 80", -1, 0, NULL },
+	{ "not port 80", -1, 0, NULL },
+	{ "src net 10/8 and dst port 22", FILTER_PIN_ADDR, 1, "4/8," },
+	{ "src net 10/8 or dst net 2001:db8::/32", FILTER_PIN_ADDR, 3,
+	    "4/8,6/32," },
+	{ "ip in [10/8, -10.1/16]", FILTER_PIN_ADDR, 3, "4/8," },
+	{ "ip in [-10.1/16]", -1, 0, NULL },
+	{ "net 10/8 or port 80", -1, 0, NULL },
+	{ "(net 10/8 and port 80) or port 443", FILTER_PIN_PORT, 3,
+	    "80-80,443-443," },
+	{ "net 10/8 and net 10.1.2.0/24", FILTER_PIN_ADDR, 3, "4/24," },
+	{ "in if 3 or out if 4", FILTER_PIN_IF, 3, "3-3,4-4," },
+	{ "out if 4", FILTER_PIN_IF, 2, "4-4," },
+	{ "proto in [tcp, udp]", FILTER_PIN_PROTO, 3, "6-6,17-17," },
+	{ "exporter 192.0.2.1", FILTER_PIN_EXPORTER, 3, "4/32," },
+	{ "nexthop 192.0.2.1 or bytes > 5 or any or inet", -1, 0, NULL },
+	{ "port 1 and flags 0x02/0x02", FILTER_PIN_PORT, 3, "1-1," },
+};
+
+static void
+test_pins(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(pin_cases) / sizeof(pin_cases[0]);
+	    i++) {
+		struct filter_pins ps;
+		struct filter *f;
+		char err[256], got[256] = "";
+		int kind = pin_cases[i].kind;
+
+		f = filter_compile(pin_cases[i].expr, NULL, err, sizeof(err));
+		assert_non_null(f);
+		assert_int_equal(filter_pins(f, &ps), 0);
+		for (int k = 0; k < FILTER_PIN_KINDS; k++)
+			if (k != kind && k != FILTER_PIN_PORT &&
+			    k != FILTER_PIN_ADDR)
+				assert_false(ps.k[k].pinned);
+		if (kind < 0) {
+			assert_false(ps.k[FILTER_PIN_PORT].pinned);
+			assert_false(ps.k[FILTER_PIN_ADDR].pinned);
+			filter_pins_free(&ps);
+			filter_free(f);
+			continue;
+		}
+		assert_true(ps.k[kind].pinned);
+		assert_int_equal(ps.k[kind].side, pin_cases[i].side);
+		for (size_t j = 0; j < ps.k[kind].n; j++) {
+			size_t l = strlen(got);
+
+			if (ps.k[kind].pfx != NULL)
+				snprintf(got + l, sizeof(got) - l, "%u/%u,",
+				    ps.k[kind].pfx[j].af,
+				    ps.k[kind].pfx[j].len);
+			else
+				snprintf(got + l, sizeof(got) - l, "%u-%u,",
+				    ps.k[kind].rng[j].lo,
+				    ps.k[kind].rng[j].hi);
+		}
+		if (strcmp(got, pin_cases[i].vals) != 0)
+			fail_msg("%s: got \"%s\"", pin_cases[i].expr, got);
+		filter_pins_free(&ps);
+		filter_free(f);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_canon),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_form),

@@ -1,0 +1,583 @@
+/*
+ * trkindex.c - the tracking index (see trkindex.h).
+ *
+ * Every slot of every structure names a cell: a list of tracking ids and,
+ * in the IPv4 trie, the node of the next 8 bits.  Cell 0 and node 0 mean
+ * "none".  A lookup stamps each id it emits with the flow's epoch so that
+ * an id found twice (both sides, two prefixes) is emitted once.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "trkindex.h"
+
+enum { TBL_V4, TBL_PORT, TBL_IF, TBL_PROTO, TBL_COUNT };
+
+struct xcell {
+	uint32_t	 child;		/* trie node below, 0: none */
+	uint32_t	 n, cap;
+	uint32_t	*ids;
+};
+
+/* uint32 key -> cell, open addressing, linear probing, at most half
+ * full. */
+struct xhash {
+	uint32_t	*keys;
+	uint32_t	*cells;		/* 0: empty slot */
+	uint32_t	 n, mask;
+};
+
+struct xpent {
+	uint8_t		 af, len;
+	fr_addr		 a;
+	uint32_t	 id;
+};
+
+/* Prefixes sorted by family, length (longest first) and address. */
+struct xplist {
+	struct xpent	*e;
+	size_t		 n, cap;
+};
+
+struct trkindex {
+	struct xcell	*cells;
+	uint32_t	 ncells, ccells;
+	uint32_t	(*nodes)[256];
+	uint32_t	 nnodes, cnodes;
+	struct xhash	 h[TBL_COUNT][2];	/* [table][side] */
+	struct xplist	 v6[2], exporter;
+	uint32_t	*always;
+	uint32_t	 nalways, calways;
+	uint32_t	*stamp;		/* per tracking: last epoch emitted */
+	uint32_t	 cstamp;
+	uint32_t	 ntrk, epoch;
+	struct trkindex_stats st;
+};
+
+struct trkindex *
+trkindex_new(void)
+{
+	struct trkindex *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	x->ncells = 1;		/* cell 0: none */
+	x->nnodes = 1;
+	x->epoch = 1;
+	return x;
+}
+
+void
+trkindex_free(struct trkindex *x)
+{
+	if (x == NULL)
+		return;
+	for (uint32_t i = 1; i < x->ncells; i++)
+		free(x->cells[i].ids);
+	free(x->cells);
+	free(x->nodes);
+	for (int t = 0; t < TBL_COUNT; t++)
+		for (int s = 0; s < 2; s++) {
+			free(x->h[t][s].keys);
+			free(x->h[t][s].cells);
+		}
+	free(x->v6[0].e);
+	free(x->v6[1].e);
+	free(x->exporter.e);
+	free(x->always);
+	free(x->stamp);
+	free(x);
+}
+
+/* ------------------------------------------------------------ building */
+
+/* Make room for one more of *n elements of size sz in *arr. */
+static int
+xgrow(void *arrp, uint32_t *cap, size_t n, size_t sz)
+{
+	void **arr = arrp;
+	size_t nc;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap == 0 ? 16 : (size_t)*cap * 2;
+	if (nc > UINT32_MAX || (p = reallocarray(*arr, nc, sz)) == NULL)
+		return -1;
+	*arr = p;
+	*cap = (uint32_t)nc;
+	return 0;
+}
+
+/* A new empty cell; 0 when out of memory. */
+static uint32_t
+cell_new(struct trkindex *x)
+{
+	if (xgrow(&x->cells, &x->ccells, x->ncells, sizeof(*x->cells)) == -1)
+		return 0;
+	memset(&x->cells[x->ncells], 0, sizeof(*x->cells));
+	return x->ncells++;
+}
+
+static int
+cell_add(struct trkindex *x, uint32_t c, uint32_t id)
+{
+	struct xcell *cl = &x->cells[c];
+
+	if (cl->n > 0 && cl->ids[cl->n - 1] == id)
+		return 0;	/* the same tracking, another key */
+	if (xgrow(&cl->ids, &cl->cap, cl->n, sizeof(*cl->ids)) == -1)
+		return -1;
+	cl->ids[cl->n++] = id;
+	x->st.keys++;
+	return 0;
+}
+
+static inline uint32_t
+xhash_slot(const struct xhash *h, uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> 7 & h->mask;
+}
+
+static inline uint32_t
+xhash_get(const struct xhash *h, uint32_t key)
+{
+	uint32_t i;
+
+	if (h->n == 0)
+		return 0;
+	for (i = xhash_slot(h, key); h->cells[i] != 0; i = (i + 1) & h->mask)
+		if (h->keys[i] == key)
+			return h->cells[i];
+	return 0;
+}
+
+static int
+xhash_resize(struct xhash *h)
+{
+	uint32_t cap = h->mask == 0 ? 64 : (h->mask + 1) * 2, i;
+	struct xhash nh = { NULL, NULL, h->n, cap - 1 };
+
+	if ((nh.keys = calloc(cap, sizeof(*nh.keys))) == NULL ||
+	    (nh.cells = calloc(cap, sizeof(*nh.cells))) == NULL) {
+		free(nh.keys);
+		return -1;
+	}
+	for (uint32_t j = 0; h->mask != 0 && j <= h->mask; j++) {
+		if (h->cells[j] == 0)
+			continue;
+		for (i = xhash_slot(&nh, h->keys[j]); nh.cells[i] != 0;
+		    i = (i + 1) & nh.mask)
+			;
+		nh.keys[i] = h->keys[j];
+		nh.cells[i] = h->cells[j];
+	}
+	free(h->keys);
+	free(h->cells);
+	*h = nh;
+	return 0;
+}
+
+/* The cell of key, created if missing; 0 when out of memory. */
+static uint32_t
+xhash_cell(struct trkindex *x, struct xhash *h, uint32_t key)
+{
+	uint32_t c = xhash_get(h, key), i;
+
+	if (c != 0)
+		return c;
+	if ((h->n + 1) * 2 > h->mask + 1 && xhash_resize(h) == -1)
+		return 0;
+	if ((c = cell_new(x)) == 0)
+		return 0;
+	for (i = xhash_slot(h, key); h->cells[i] != 0; i = (i + 1) & h->mask)
+		;
+	h->keys[i] = key;
+	h->cells[i] = c;
+	h->n++;
+	return c;
+}
+
+/* The cell in slot s of the node below cell c, both created if missing;
+ * 0 when out of memory. */
+static uint32_t
+node_cell(struct trkindex *x, uint32_t c, unsigned s)
+{
+	uint32_t nd = x->cells[c].child, nc;
+
+	if (nd == 0) {
+		if (xgrow(&x->nodes, &x->cnodes, x->nnodes,
+		    sizeof(*x->nodes)) == -1)
+			return 0;
+		nd = x->nnodes++;
+		memset(x->nodes[nd], 0, sizeof(x->nodes[nd]));
+		x->cells[c].child = nd;
+	}
+	if (x->nodes[nd][s] != 0)
+		return x->nodes[nd][s];
+	if ((nc = cell_new(x)) == 0)
+		return 0;
+	x->nodes[nd][s] = nc;
+	return nc;
+}
+
+/* File id under the IPv4 prefix a/len (8 <= len <= 32). */
+static int
+v4_insert(struct trkindex *x, struct xhash *root, uint32_t a, unsigned len,
+    uint32_t id)
+{
+	unsigned lvl = len <= 16 ? 16 : len <= 24 ? 24 : 32, k;
+	uint32_t c = 0, base;
+
+	if (lvl > 16 && (c = xhash_cell(x, root, a >> 16)) == 0)
+		return -1;
+	if (lvl > 24 && (c = node_cell(x, c, a >> 8 & 255)) == 0)
+		return -1;
+	base = lvl == 16 ? a >> 16 : lvl == 24 ? a >> 8 & 255 : a & 255;
+	for (k = 0; k < 1u << (lvl - len); k++) {
+		uint32_t s = lvl == 16 ? xhash_cell(x, root, base + k) :
+		    node_cell(x, c, base + k);
+
+		if (s == 0 || cell_add(x, s, id) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+xpent_cmp(const struct xpent *a, const struct xpent *b)
+{
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	if (a->len != b->len)
+		return a->len > b->len ? -1 : 1;
+	if (a->af == FR_AF_INET)
+		return a->a.v4 < b->a.v4 ? -1 : a->a.v4 > b->a.v4;
+	return memcmp(a->a.v6, b->a.v6, 16);
+}
+
+/* Insert in order (lists are short: insertion is fine). */
+static int
+plist_insert(struct xplist *l, const struct filter_pfx *p, uint32_t id)
+{
+	struct xpent e;
+	size_t i;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap == 0 ? 16 : l->cap * 2;
+		struct xpent *ne = reallocarray(l->e, nc, sizeof(*ne));
+
+		if (ne == NULL)
+			return -1;
+		l->e = ne;
+		l->cap = nc;
+	}
+	memset(&e, 0, sizeof(e));
+	e.af = p->af;
+	e.len = p->len;
+	e.a = p->a;
+	e.id = id;
+	for (i = l->n; i > 0 && xpent_cmp(&l->e[i - 1], &e) > 0; i--)
+		l->e[i] = l->e[i - 1];
+	l->e[i] = e;
+	l->n++;
+	return 0;
+}
+
+/* ------------------------------------------------------------ filing */
+
+/* The IPv4 trie level a prefix of length len is spread at. */
+static unsigned
+v4_level(unsigned len)
+{
+	return len <= 16 ? 16 : len <= 24 ? 24 : 32;
+}
+
+/* Keys pin p of kind k fills on each side, or -1 if it cannot be used;
+ * *score is a rough share of the traffic it lets through. */
+static int64_t
+pin_keys(int k, const struct filter_pin *p, double *score)
+{
+	double s = 0;
+	int64_t keys = 0;
+
+	for (size_t i = 0; i < p->n && keys <= TRKINDEX_MAX_KEYS; i++) {
+		const struct filter_pfx *x = p->pfx != NULL ? &p->pfx[i] :
+		    NULL;
+		double w = x != NULL ? 0 :
+		    (double)p->rng[i].hi - p->rng[i].lo + 1;
+
+		if (k == FILTER_PIN_ADDR && x->af == FR_AF_INET && x->len < 8)
+			return -1;
+		if (x != NULL) {
+			keys += x->af == FR_AF_INET && k == FILTER_PIN_ADDR ?
+			    1 << (v4_level(x->len) - x->len) : 1;
+			s += k == FILTER_PIN_EXPORTER ? 0.25 :
+			    x->len >= 64 ? 0 : 1.0 / (double)(1ull << x->len);
+			continue;
+		}
+		keys += (int64_t)w;
+		s += k == FILTER_PIN_PORT ? w * 8 / 65536 :
+		    k == FILTER_PIN_IF ? w / 32 : w / 4;
+	}
+	if (keys > TRKINDEX_MAX_KEYS)
+		return -1;
+	if ((k == FILTER_PIN_ADDR || k == FILTER_PIN_PORT ||
+	    k == FILTER_PIN_IF) && p->side == (FILTER_PIN_SRC | FILTER_PIN_DST))
+		s *= 2;
+	*score = s;
+	return keys;
+}
+
+/* The kind to file f's pins under, or -1 (tested always). */
+static int
+pin_choose(const struct filter_pins *ps)
+{
+	double best = 0.5, s;
+	int kind = -1;
+
+	for (int k = 0; k < FILTER_PIN_KINDS; k++)
+		if (ps->k[k].pinned && pin_keys(k, &ps->k[k], &s) >= 0 &&
+		    s < best) {
+			best = s;
+			kind = k;
+		}
+	return kind;
+}
+
+static const int pin_table[FILTER_PIN_KINDS] = {
+	[FILTER_PIN_ADDR] = TBL_V4, [FILTER_PIN_PORT] = TBL_PORT,
+	[FILTER_PIN_IF] = TBL_IF, [FILTER_PIN_PROTO] = TBL_PROTO,
+	[FILTER_PIN_EXPORTER] = -1,
+};
+
+/* File id under entry i of pin p (kind k) on one side. */
+static int
+file_one(struct trkindex *x, int k, int side, const struct filter_pin *p,
+    size_t i, uint32_t id)
+{
+	struct xhash *h = &x->h[pin_table[k] < 0 ? 0 : pin_table[k]][side];
+	uint32_t c;
+
+	if (k == FILTER_PIN_EXPORTER)
+		return plist_insert(&x->exporter, &p->pfx[i], id);
+	if (k == FILTER_PIN_ADDR && p->pfx[i].af == FR_AF_INET)
+		return v4_insert(x, h, p->pfx[i].a.v4, p->pfx[i].len, id);
+	if (k == FILTER_PIN_ADDR)
+		return plist_insert(&x->v6[side], &p->pfx[i], id);
+	for (uint64_t v = p->rng[i].lo; v <= p->rng[i].hi; v++)
+		if ((c = xhash_cell(x, h, (uint32_t)v)) == 0 ||
+		    cell_add(x, c, id) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+file_pin(struct trkindex *x, int k, const struct filter_pin *p, uint32_t id)
+{
+	int one = k == FILTER_PIN_PROTO || k == FILTER_PIN_EXPORTER;
+
+	for (int side = 0; side < (one ? 1 : 2); side++) {
+		if (!one && !(p->side & (side == 0 ? FILTER_PIN_SRC :
+		    FILTER_PIN_DST)))
+			continue;
+		for (size_t i = 0; i < p->n; i++)
+			if (file_one(x, k, side, p, i, id) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/* Room for one more tracking in the always list and the stamps. */
+static int
+trk_room(struct trkindex *x)
+{
+	uint32_t cap = x->cstamp;
+
+	if (xgrow(&x->always, &x->calways, x->nalways,
+	    sizeof(*x->always)) == -1 ||
+	    xgrow(&x->stamp, &cap, x->ntrk, sizeof(*x->stamp)) == -1)
+		return -1;
+	if (cap > x->cstamp)
+		memset(x->stamp + x->cstamp, 0,
+		    (cap - x->cstamp) * sizeof(*x->stamp));
+	x->cstamp = cap;
+	return 0;
+}
+
+int
+trkindex_add(struct trkindex *x, const struct filter *f)
+{
+	struct filter_pins ps;
+	int kind = TRKINDEX_ALWAYS, rc = 0;
+
+	if (x->ntrk == UINT32_MAX || trk_room(x) == -1)
+		return -1;
+	memset(&ps, 0, sizeof(ps));
+	if (f != NULL && filter_pins(f, &ps) == -1)
+		return -1;
+	if (f != NULL && (kind = pin_choose(&ps)) < 0)
+		kind = TRKINDEX_ALWAYS;
+	if (kind >= 0) {
+		rc = file_pin(x, kind, &ps.k[kind], x->ntrk);
+		x->st.by_kind[kind]++;
+		x->st.never += ps.k[kind].n == 0;
+	} else {
+		x->always[x->nalways++] = x->ntrk;
+		x->st.always++;
+	}
+	filter_pins_free(&ps);
+	if (rc == -1)
+		return -1;
+	x->ntrk++;
+	return kind;
+}
+
+/* ------------------------------------------------------------ lookup */
+
+static inline void
+emit(struct trkindex *x, uint32_t c, uint32_t *out, unsigned *n)
+{
+	const struct xcell *cl = &x->cells[c];
+
+	for (uint32_t i = 0; i < cl->n; i++) {
+		uint32_t id = cl->ids[i];
+
+		if (x->stamp[id] != x->epoch) {
+			x->stamp[id] = x->epoch;
+			out[(*n)++] = id;
+		}
+	}
+}
+
+static inline void
+v4_lookup(struct trkindex *x, const struct xhash *root, uint32_t a,
+    uint32_t *out, unsigned *n)
+{
+	uint32_t c = xhash_get(root, a >> 16), nd;
+
+	if (c == 0)
+		return;
+	emit(x, c, out, n);
+	if ((nd = x->cells[c].child) == 0 ||
+	    (c = x->nodes[nd][a >> 8 & 255]) == 0)
+		return;
+	emit(x, c, out, n);
+	if ((nd = x->cells[c].child) == 0 || (c = x->nodes[nd][a & 255]) == 0)
+		return;
+	emit(x, c, out, n);
+}
+
+static void
+pfx_cut(struct xpent *e, uint8_t af, unsigned len, const fr_addr *a)
+{
+	memset(e, 0, sizeof(*e));
+	e->af = af;
+	e->len = (uint8_t)len;
+	if (af == FR_AF_INET) {
+		e->a.v4 = len == 0 ? 0 : a->v4 & (UINT32_MAX << (32 - len));
+		return;
+	}
+	memcpy(e->a.v6, a->v6, len / 8);
+	if (len % 8 != 0)
+		e->a.v6[len / 8] = a->v6[len / 8] & (0xff << (8 - len % 8));
+}
+
+/* First entry of l from i not below key (by xpent_cmp). */
+static size_t
+plist_lower(const struct xplist *l, size_t lo, const struct xpent *key)
+{
+	size_t hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (xpent_cmp(&l->e[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Every entry of l holding address a: one search per length present. */
+static void
+plist_lookup(struct trkindex *x, const struct xplist *l, uint8_t af,
+    const fr_addr *a, uint32_t *out, unsigned *n)
+{
+	struct xpent key;
+	size_t i = 0;
+
+	while (i < l->n) {
+		unsigned len = l->e[i].len;
+
+		if (l->e[i].af > af)
+			break;
+		if (l->e[i].af < af) {		/* skip that family */
+			memset(&key, 0, sizeof(key));
+			key.af = (uint8_t)(l->e[i].af + 1);
+			key.len = 255;
+			i = plist_lower(l, i, &key);
+			continue;
+		}
+		pfx_cut(&key, af, len, a);
+		for (i = plist_lower(l, i, &key); i < l->n &&
+		    xpent_cmp(&l->e[i], &key) == 0; i++)
+			if (x->stamp[l->e[i].id] != x->epoch) {
+				x->stamp[l->e[i].id] = x->epoch;
+				out[(*n)++] = l->e[i].id;
+			}
+		if (len == 0)
+			break;
+		pfx_cut(&key, af, len - 1, a);	/* next length */
+		memset(&key.a, 0, sizeof(key.a));
+		i = plist_lower(l, i, &key);
+	}
+}
+
+unsigned
+trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out)
+{
+	unsigned n = 0;
+
+	if (++x->epoch == 0) {
+		memset(x->stamp, 0, x->cstamp * sizeof(*x->stamp));
+		x->epoch = 1;
+	}
+	memcpy(out, x->always, x->nalways * sizeof(*out));
+	n = x->nalways;
+	if (r->af == FR_AF_INET && x->h[TBL_V4][0].n + x->h[TBL_V4][1].n) {
+		v4_lookup(x, &x->h[TBL_V4][0], r->src.v4, out, &n);
+		v4_lookup(x, &x->h[TBL_V4][1], r->dst.v4, out, &n);
+	} else if (r->af == FR_AF_INET6) {
+		plist_lookup(x, &x->v6[0], r->af, &r->src, out, &n);
+		plist_lookup(x, &x->v6[1], r->af, &r->dst, out, &n);
+	}
+	for (int t = TBL_PORT; t < TBL_COUNT; t++)
+		for (int side = 0; side < 2; side++) {
+			const struct xhash *h = &x->h[t][side];
+			uint32_t v, c;
+
+			if (h->n == 0)
+				continue;
+			v = t == TBL_PORT ? (side ? r->dport : r->sport) :
+			    t == TBL_IF ? (side ? r->out_if : r->in_if) :
+			    r->proto;
+			if ((c = xhash_get(h, v)) != 0)
+				emit(x, c, out, &n);
+		}
+	if (x->exporter.n > 0)
+		plist_lookup(x, &x->exporter, r->exp_af, &r->exporter, out,
+		    &n);
+	return n;
+}
+
+void
+trkindex_get_stats(const struct trkindex *x, struct trkindex_stats *out)
+{
+	*out = x->st;
+}

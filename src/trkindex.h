@@ -1,0 +1,69 @@
+/*
+ * trkindex.h - the tracking index: which trackings a flow may match,
+ * found without testing every tracking's filter.
+ *
+ * Each tracking is filed under one field its filter pins (see
+ * filter_pins() in filter.h), the narrowest of: IPv4/IPv6 source or
+ * destination prefixes, source or destination ports, input or output
+ * interfaces, exporter prefixes, IP protocols.  A flow's candidates are
+ * the trackings filed under a value the flow carries in that field (both
+ * sides are looked up) plus the trackings with no usable pin, which are
+ * candidates for every flow.  The caller still runs each candidate's
+ * filter: the index only leaves out trackings that cannot match, so the
+ * counts are the same with and without it.
+ *
+ * Structures: IPv4 prefixes in a 16-8-8 stride trie per side (a hash of
+ * the /16 at the root, 256-slot nodes below, each prefix spread over the
+ * slots it covers, so a lookup is at most three steps); IPv6 and exporter
+ * prefixes in arrays sorted by length and address, one binary search per
+ * length present; ports, interfaces and protocols in open-addressing
+ * hashes of the value.
+ *
+ * Bounds: a tracking fills at most TRKINDEX_MAX_KEYS slots (one per port
+ * or interface of a range, 2^(16-len), 2^(24-len) or 2^(32-len) per IPv4
+ * prefix, one per other prefix); IPv4 prefixes shorter than /8 and pins
+ * that would pass more keys, or that let through a large share of the
+ * traffic (a wide port range, several protocols) are not used: the
+ * tracking is filed under another field or tested for every flow.
+ * Not thread safe.
+ */
+#ifndef FLOWKEEP_TRKINDEX_H
+#define FLOWKEEP_TRKINDEX_H
+
+#include <stdint.h>
+
+#include "proto/flowrec.h"
+
+#define TRKINDEX_MAX_KEYS	4096
+#define TRKINDEX_ALWAYS		(-2)	/* trkindex_add: tested always */
+
+struct filter;
+struct trkindex;
+
+struct trkindex *trkindex_new(void);
+void trkindex_free(struct trkindex *x);
+
+/*
+ * File the next tracking (numbered 0, 1, ... in the order added), whose
+ * filter is f (NULL: every flow).  Returns the FILTER_PIN_* kind it was
+ * filed under, TRKINDEX_ALWAYS, or -1 when out of memory.
+ */
+int trkindex_add(struct trkindex *x, const struct filter *f);
+
+/*
+ * The candidates for r, each once, in no particular order, into out
+ * (room for every tracking added).  Returns their number.
+ */
+unsigned trkindex_lookup(struct trkindex *x, const struct flowrec *r,
+    uint32_t *out);
+
+struct trkindex_stats {
+	unsigned	by_kind[5];	/* trackings per FILTER_PIN_* kind */
+	unsigned	always;		/* tested for every flow */
+	unsigned	never;		/* filters no flow can pass */
+	size_t		keys;		/* slots filled */
+};
+
+void trkindex_get_stats(const struct trkindex *x, struct trkindex_stats *out);
+
+#endif /* FLOWKEEP_TRKINDEX_H */

@@ -1,0 +1,422 @@
+/*
+ * test_trkindex.c - the tracking index leaves out only trackings that
+ * cannot match: random tracking sets and random flows, every tracking
+ * whose filter passes a flow is among its candidates (once), and a
+ * tracker counts exactly the same with and without the index.  Also:
+ * which field each kind of filter is filed under, and that the index
+ * really narrows the candidates.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "src/filter.h"
+#include "src/tracker.h"
+#include "src/trkindex.h"
+
+#define NTRK	300
+#define NFLOW	1500
+#define SMS	300000ull
+#define T0	(5880000ull * SMS)
+
+static uint64_t rng_state;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng_state >> 33) % n;
+}
+
+/* Addresses near a few bases, so that prefixes and flows meet. */
+static void
+v4_text(char *b, size_t len)
+{
+	static const int lens[] = { 8, 12, 15, 16, 20, 23, 24, 25, 28, 31, 32,
+	    32, 32 };
+	int l = lens[rnd(13)];
+
+	snprintf(b, len, "10.%u.%u.%u/%d", rnd(3), rnd(3), rnd(6), l);
+}
+
+static void
+v6_text(char *b, size_t len)
+{
+	static const int lens[] = { 16, 32, 48, 63, 64, 127, 128 };
+
+	snprintf(b, len, "2001:db8:%x::%x/%d", rnd(3), rnd(5), lens[rnd(7)]);
+}
+
+static void
+addr_text(char *b, size_t len)
+{
+	if (rnd(5) == 0)
+		v6_text(b, len);
+	else
+		v4_text(b, len);
+}
+
+static const char *const sides[] = { "src ", "dst ", "" };
+static const char *const ports[] = { "22", "53", "80", "443", "8000-8003",
+    "1000-1002" };
+
+/* One random term. */
+static void
+term(char *b, size_t len)
+{
+	char a[64], c[64];
+
+	switch (rnd(12)) {
+	case 0:
+	case 1:
+		addr_text(a, sizeof(a));
+		snprintf(b, len, "%snet %s", sides[rnd(3)], a);
+		break;
+	case 2:
+		addr_text(a, sizeof(a));
+		addr_text(c, sizeof(c));
+		snprintf(b, len, "%sip in [%s, %s%s]", sides[rnd(3)], a,
+		    rnd(2) ? "-" : "", c);
+		break;
+	case 3:
+		snprintf(b, len, "%sport %s", sides[rnd(3)], ports[rnd(6)]);
+		break;
+	case 4:
+		snprintf(b, len, "%sport in [%s, %s, -%s]", sides[rnd(3)],
+		    ports[rnd(6)], ports[rnd(6)], ports[rnd(3)]);
+		break;
+	case 5:
+		snprintf(b, len, "port %s %u", rnd(2) ? "<" : ">=",
+		    rnd(2) ? 3 : 65530 + rnd(6));
+		break;
+	case 6:
+		snprintf(b, len, "%s if %u", rnd(2) ? "in" : "out", rnd(6));
+		break;
+	case 7:
+		snprintf(b, len, "if in [%u, %u]", rnd(6), rnd(6));
+		break;
+	case 8:
+		snprintf(b, len, "proto %s", rnd(2) ? "tcp" : "in [udp, 47]");
+		break;
+	case 9:
+		snprintf(b, len, "exporter %s", rnd(2) ? "127.0.0.1" :
+		    rnd(2) ? "127.0.0.0/30" : "::1");
+		break;
+	case 10:
+		snprintf(b, len, "%s", rnd(2) ? "bytes > 1000" : "inet6");
+		break;
+	default:
+		snprintf(b, len, "%s", rnd(2) ? "port != 80" : "as 65001");
+		break;
+	}
+}
+
+/* A random expression of terms joined by and/or/not, depth <= d. */
+static void
+expr(char *b, size_t len, int d)
+{
+	char x[512], y[512];
+
+	if (d == 0 || rnd(3) == 0) {
+		term(b, len);
+		return;
+	}
+	expr(x, sizeof(x), d - 1);
+	expr(y, sizeof(y), d - 1);
+	switch (rnd(5)) {
+	case 0:
+		snprintf(b, len, "not (%s)", x);
+		break;
+	case 1:
+	case 2:
+		snprintf(b, len, "(%s) or (%s)", x, y);
+		break;
+	default:
+		snprintf(b, len, "(%s) and (%s)", x, y);
+		break;
+	}
+}
+
+static void
+rand_addr(uint8_t af, fr_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (af == FR_AF_INET) {
+		a->v4 = 0x0a000000u | rnd(3) << 16 | rnd(3) << 8 | rnd(8);
+		if (rnd(8) == 0)
+			a->v4 = rnd(UINT32_MAX);
+		return;
+	}
+	a->v6[0] = 0x20;
+	a->v6[1] = 0x01;
+	a->v6[2] = 0x0d;
+	a->v6[3] = 0xb8;
+	a->v6[5] = (uint8_t)rnd(3);
+	a->v6[15] = (uint8_t)rnd(6);
+	if (rnd(6) == 0)
+		a->v6[9] = 1;
+}
+
+static struct flowrec
+rand_flow(void)
+{
+	static const uint16_t pp[] = { 22, 53, 80, 443, 8001, 1001, 2, 65533,
+	    40000 };
+	static const uint8_t pr[] = { 6, 17, 1, 47 };
+	struct flowrec r;
+
+	memset(&r, 0, sizeof(r));
+	r.af = rnd(5) == 0 ? FR_AF_INET6 : FR_AF_INET;
+	r.fields = FR_HAS_PACKETS | FR_HAS_OCTETS | FR_HAS_PORTS |
+	    FR_HAS_PROTO | FR_HAS_IFINDEX | FR_HAS_SRCADDR | FR_HAS_DSTADDR |
+	    FR_HAS_TIMES;
+	if (rnd(10) == 0)
+		r.fields &= ~(FR_HAS_PORTS | FR_HAS_IFINDEX | FR_HAS_SRCADDR);
+	rand_addr(r.af, &r.src);
+	rand_addr(r.af, &r.dst);
+	r.exp_af = rnd(6) == 0 ? FR_AF_INET6 : FR_AF_INET;
+	if (r.exp_af == FR_AF_INET)
+		r.exporter.v4 = 0x7f000000u + rnd(5);
+	else
+		r.exporter.v6[15] = (uint8_t)rnd(2);
+	r.sport = pp[rnd(9)];
+	r.dport = pp[rnd(9)];
+	r.proto = pr[rnd(4)];
+	r.in_if = rnd(7);
+	r.out_if = rnd(7);
+	r.octets = 40 + rnd(3000);
+	r.packets = 1 + rnd(20);
+	r.first_ms = T0 + rnd(3 * SMS);
+	r.last_ms = r.first_ms + rnd(2 * SMS);
+	return r;
+}
+
+static struct filter **
+rand_set(unsigned n, struct trkindex *x)
+{
+	struct filter **f = calloc(n, sizeof(*f));
+	char b[4096], err[256];
+
+	assert_non_null(f);
+	for (unsigned i = 0; i < n; i++) {
+		expr(b, sizeof(b), 3);
+		f[i] = filter_compile(b, NULL, err, sizeof(err));
+		if (f[i] == NULL)
+			fail_msg("%s: %s", b, err);
+		if (x != NULL)
+			assert_true(trkindex_add(x, f[i]) != -1);
+	}
+	return f;
+}
+
+static void
+free_set(struct filter **f, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		filter_free(f[i]);
+	free(f);
+}
+
+/* Every passing tracking is a candidate, and each candidate is listed
+ * once. */
+static void
+test_candidates(void **state)
+{
+	uint32_t cand[NTRK];
+	unsigned matched = 0, tested = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		struct trkindex *x = trkindex_new();
+		struct filter **f;
+
+		rng_state = seed;
+		assert_non_null(x);
+		f = rand_set(NTRK, x);
+		for (unsigned i = 0; i < NFLOW; i++) {
+			struct flowrec r = rand_flow();
+			unsigned n = trkindex_lookup(x, &r, cand);
+			uint8_t seen[NTRK] = { 0 };
+
+			for (unsigned j = 0; j < n; j++) {
+				assert_true(cand[j] < NTRK);
+				assert_int_equal(seen[cand[j]]++, 0);
+			}
+			for (unsigned j = 0; j < NTRK; j++)
+				if (filter_match(f[j], &r)) {
+					if (!seen[j])
+						fail_msg("seed %u flow %u: "
+						    "tracking %u (%s) passes "
+						    "but is no candidate",
+						    (unsigned)seed, i, j,
+						    filter_text(f[j]));
+					matched++;
+				}
+			tested += n;
+		}
+		free_set(f, NTRK);
+		trkindex_free(x);
+	}
+	/* the sets must exercise matching, and the index must narrow */
+	assert_true(matched > 8 * NFLOW);
+	print_message("%u of %u trackings tested per flow, %u passed\n",
+	    tested / (8 * NFLOW), NTRK, matched / (8 * NFLOW));
+	assert_true(tested < 8u * NFLOW * NTRK / 4 * 3);
+}
+
+struct samples {
+	struct rrd_sample s[NTRK * 16];
+	int trk[NTRK * 16];
+	unsigned n;
+};
+
+static void
+collect(void *arg, int tracking, const struct rrd_sample *s)
+{
+	struct samples *g = arg;
+
+	assert_true(g->n < NTRK * 16);
+	g->trk[g->n] = tracking;
+	g->s[g->n++] = *s;
+}
+
+/* The same flows into a tracker with and one without the index: the
+ * same samples, bit for bit. */
+static void
+test_same_counts(void **state)
+{
+	static struct samples a, b;
+	struct flowrec fl[NFLOW];
+
+	(void)state;
+	for (uint64_t seed = 11; seed <= 13; seed++) {
+		struct tracker *ta = tracker_new(300, 2), *tb =
+		    tracker_new(300, 2);
+		struct filter **f;
+		struct tracker_stats sa, sb;
+		unsigned nonzero = 0;
+
+		rng_state = seed;
+		f = rand_set(NTRK, NULL);
+		for (unsigned i = 0; i < NTRK; i++) {
+			assert_int_equal(tracker_add(ta, f[i], 1, T0), i);
+			assert_int_equal(tracker_add(tb, f[i], 1, T0), i);
+		}
+		tracker_use_index(tb, 0);
+		for (unsigned i = 0; i < NFLOW; i++)
+			fl[i] = rand_flow();
+		tracker_put(ta, fl, NFLOW);
+		tracker_put(tb, fl, NFLOW);
+		a.n = b.n = 0;
+		tracker_advance(ta, T0 + 10 * SMS, collect, &a);
+		tracker_advance(tb, T0 + 10 * SMS, collect, &b);
+		assert_int_equal(a.n, b.n);
+		assert_memory_equal(a.trk, b.trk, a.n * sizeof(a.trk[0]));
+		assert_memory_equal(a.s, b.s, a.n * sizeof(a.s[0]));
+		for (unsigned i = 0; i < NTRK; i++) {
+			tracker_get_stats(ta, (int)i, &sa);
+			tracker_get_stats(tb, (int)i, &sb);
+			assert_int_equal(sa.matched, sb.matched);
+			assert_int_equal(sa.late_flows, sb.late_flows);
+			nonzero += sa.matched > 0;
+		}
+		assert_true(nonzero > NTRK / 3);
+		tracker_free(ta);
+		tracker_free(tb);
+		free_set(f, NTRK);
+	}
+}
+
+/* Where typical trackings are filed. */
+static void
+test_filed(void **state)
+{
+	static const struct {
+		const char	*expr;
+		int		 kind;
+	} cases[] = {
+		{ "dst ip 192.0.2.7", FILTER_PIN_ADDR },
+		{ "net 10.20.0.0/16 and port 443", FILTER_PIN_ADDR },
+		{ "net 2001:db8::/48", FILTER_PIN_ADDR },
+		{ "dst port 443", FILTER_PIN_PORT },
+		{ "in if 7", FILTER_PIN_IF },
+		{ "exporter 192.0.2.1", FILTER_PIN_EXPORTER },
+		{ "proto gre", FILTER_PIN_PROTO },
+		{ "net 0/4", TRKINDEX_ALWAYS },		/* too wide */
+		{ "port > 1023", TRKINDEX_ALWAYS },	/* too many keys */
+		{ "bytes > 10", TRKINDEX_ALWAYS },
+		{ "", TRKINDEX_ALWAYS },
+	};
+	struct trkindex *x = trkindex_new();
+	struct trkindex_stats st;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter *f = filter_compile(cases[i].expr, NULL, err,
+		    sizeof(err));
+
+		assert_non_null(f);
+		assert_int_equal(trkindex_add(x, f), cases[i].kind);
+		filter_free(f);
+	}
+	assert_int_equal(trkindex_add(x, NULL), TRKINDEX_ALWAYS);
+	trkindex_get_stats(x, &st);
+	assert_int_equal(st.always, 5);
+	assert_int_equal(st.by_kind[FILTER_PIN_ADDR], 3);
+	trkindex_free(x);
+}
+
+/* 1,000 host trackings: a flow between two of them gets just those two
+ * (plus what is always tested). */
+static void
+test_narrow(void **state)
+{
+	struct trkindex *x = trkindex_new();
+	struct filter *f[1000];
+	uint32_t cand[1000];
+	struct flowrec r;
+	char b[64], err[128];
+
+	(void)state;
+	for (unsigned i = 0; i < 1000; i++) {
+		snprintf(b, sizeof(b), "%s 10.%u.%u.%u", i % 2 ? "host" :
+		    "dst host", i / 500, i % 250, i % 7);
+		f[i] = filter_compile(b, NULL, err, sizeof(err));
+		assert_non_null(f[i]);
+		assert_int_equal(trkindex_add(x, f[i]), FILTER_PIN_ADDR);
+	}
+	memset(&r, 0, sizeof(r));
+	r.af = FR_AF_INET;
+	r.src.v4 = 0x0a000101;		/* 10.0.1.1: tracking 1 */
+	r.dst.v4 = 0x0a010003;		/* 10.1.0.3: tracking 500 */
+	assert_int_equal(trkindex_lookup(x, &r, cand), 2);
+	assert_true((cand[0] == 1 && cand[1] == 500) ||
+	    (cand[0] == 500 && cand[1] == 1));
+	r.src.v4 = 0x0b000000;
+	assert_int_equal(trkindex_lookup(x, &r, cand), 1);
+	for (unsigned i = 0; i < 1000; i++)
+		filter_free(f[i]);
+	trkindex_free(x);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_filed),
+		cmocka_unit_test(test_narrow),
+		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_same_counts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
