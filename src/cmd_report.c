@@ -587,33 +587,93 @@ print_summary(struct rctx *c)
 
 /* ---------------------------------------------------------------- main */
 
-/* Count the flows of the selection; the flows that pass a filter are
- * gathered into batches so that the report can prefetch its slots. */
-static int
-aggregate(struct rctx *c, struct cmdsel *cs, struct src *s)
-{
-	static struct flowrec pass[256];
-	const struct flowrec *recs;
-	unsigned n, np = 0;
-	int rc = 0;
+/*
+ * Counting happens in the reader threads (src_opts.each): each thread
+ * filters its own batches into its own report, and the reports are joined
+ * at the end.  No flow crosses threads, so both cores decode and count.
+ */
+struct pcount {
+	const struct ropts	*o;
+	const struct filter	*f;
+	struct pthr {
+		struct rpt	*r;
+		struct flowrec	*pass;
+		int		 rc;
+	}			 t[SRC_MAXTHR];
+};
 
-	while (src_next_batch(s, &recs, &n)) {
-		if (cs->filter == NULL) {
-			rc |= rpt_add(c->r, recs, n);
-			continue;
-		}
-		for (unsigned i = 0; i < n; i++) {
-			if (!filter_match(cs->filter, &recs[i]))
-				continue;
-			pass[np++] = recs[i];
-			if (np == sizeof(pass) / sizeof(pass[0])) {
-				rc |= rpt_add(c->r, pass, np);
-				np = 0;
-			}
+static void
+pcount_batch(void *arg, unsigned thr, const struct flowrec *recs,
+    unsigned n)
+{
+	struct pcount *pc = arg;
+	struct pthr *t = &pc->t[thr];
+	unsigned np = 0;
+
+	if (t->rc != 0)
+		return;
+	if (t->r == NULL) {
+		t->r = rpt_new(pc->o->d, &pc->o->ro);
+		t->pass = malloc(SRC_EACH_MAX * sizeof(*t->pass));
+		if (t->r == NULL || t->pass == NULL) {
+			t->rc = -1;
+			return;
 		}
 	}
-	rc |= rpt_add(c->r, pass, np);
-	if (rc != 0) {
+	if (pc->f == NULL) {
+		t->rc = rpt_add(t->r, recs, n);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (filter_match(pc->f, &recs[i]))
+			t->pass[np++] = recs[i];
+	t->rc = rpt_add(t->r, t->pass, np);
+}
+
+/* Join the threads' reports into the biggest one; NULL if out of memory. */
+static struct rpt *
+pcount_join(struct pcount *pc, int *failed)
+{
+	struct rpt_totals a, b;
+	unsigned big = 0;
+	struct rpt *r;
+
+	for (unsigned i = 0; i < SRC_MAXTHR; i++) {
+		*failed |= pc->t[i].rc != 0;
+		if (pc->t[i].r == NULL || pc->t[big].r == NULL) {
+			big = pc->t[big].r == NULL ? i : big;
+			continue;
+		}
+		rpt_totals(pc->t[i].r, &a);
+		rpt_totals(pc->t[big].r, &b);
+		if (a.flows > b.flows)
+			big = i;
+	}
+	r = pc->t[big].r;
+	pc->t[big].r = NULL;
+	if (r == NULL)
+		r = rpt_new(pc->o->d, &pc->o->ro);
+	for (unsigned i = 0; i < SRC_MAXTHR; i++) {
+		if (r != NULL && pc->t[i].r != NULL &&
+		    rpt_merge(r, pc->t[i].r) != 0)
+			*failed = 1;
+		rpt_free(pc->t[i].r);
+		free(pc->t[i].pass);
+	}
+	return r;
+}
+
+/* Wait for the readers (warnings come out in file order), then join. */
+static int
+aggregate(struct rctx *c, struct pcount *pc, struct src *s)
+{
+	const struct flowrec *recs;
+	unsigned n;
+	int failed = 0;
+
+	while (src_next_batch(s, &recs, &n))
+		continue;
+	if ((c->r = pcount_join(pc, &failed)) == NULL || failed) {
 		fprintf(stderr, "flowkeep: out of memory: the report misses "
 		    "flows\n");
 		return 1;
@@ -643,6 +703,7 @@ int
 cmd_report(int argc, char **argv)
 {
 	static struct cmdsel cs;
+	static struct pcount pc;
 	static char obuf[1 << 16];
 	struct ropts o;
 	struct rctx c;
@@ -663,19 +724,19 @@ cmd_report(int argc, char **argv)
 		return cmd_usage("report");
 	}
 	c.o = &o;
+	pc.o = &o;
+	pc.f = cs.filter;
+	cs.so.each = pcount_batch;
+	cs.so.each_arg = &pc;
 	if (open_names(&c) == -1 || (s = cmdsel_open(&cs)) == NULL) {
 		names_as_free(c.as);
 		names_dns_close(c.dns);
 		cmdsel_free(&cs);
 		return 1;
 	}
-	if ((c.r = rpt_new(o.d, &o.ro)) == NULL) {
-		fprintf(stderr, "flowkeep: out of memory\n");
-		status = 1;
-		goto out;
-	}
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-	status = aggregate(&c, &cs, s);
+	if ((status = aggregate(&c, &pc, s)) != 0 && c.r == NULL)
+		goto out;
 	rpt_totals(c.r, &c.t);
 	if (cs.so.from_ms != 0 && cs.so.to_ms > cs.so.from_ms)
 		c.window_ms = cs.so.to_ms - cs.so.from_ms;

@@ -1,9 +1,12 @@
 /*
  * report.c - the report engine (see report.h).
  */
+#define _DEFAULT_SOURCE	/* MADV_HUGEPAGE */
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "report.h"
 
@@ -204,6 +207,7 @@ struct rpt {
 	const struct rpt_def *d;
 	struct rpt_opts	 o;
 	unsigned	 keylen, stride;
+	unsigned	 kwords;	/* key length in 8-byte words */
 	unsigned	 off[2];	/* key column offsets */
 	uint8_t		*slots;
 	size_t		 nslots, used;	/* nslots: a power of two */
@@ -239,6 +243,32 @@ rpt_hist_limits(unsigned h)
 	return h < 4 ? all[h] : NULL;
 }
 
+/*
+ * A zeroed slot array.  Large ones are aligned to 2 MiB and offered to the
+ * kernel as transparent huge pages: a report over millions of keys touches
+ * its table at random, and with 4 KiB pages nearly every probe is a TLB
+ * miss.
+ */
+#define HUGE_SZ		(2u << 20)
+
+static uint8_t *
+slots_alloc(size_t n, size_t stride)
+{
+	size_t len = n * stride;
+	void *p;
+
+	if (len < HUGE_SZ)
+		return calloc(n, stride);
+	len = (len + HUGE_SZ - 1) & ~(size_t)(HUGE_SZ - 1);
+	if ((p = aligned_alloc(HUGE_SZ, len)) == NULL)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, len);
+	return p;
+}
+
 struct rpt *
 rpt_new(const struct rpt_def *d, const struct rpt_opts *o)
 {
@@ -259,9 +289,10 @@ rpt_new(const struct rpt_def *d, const struct rpt_opts *o)
 	r->off[0] = 0;
 	r->off[1] = col_size(d->col[0]);
 	r->keylen = r->off[1] + (d->nkeys > 1 ? col_size(d->col[1]) : 0);
-	r->stride = SLOT_HDR + ((r->keylen + 7) & ~7u);
+	r->kwords = (r->keylen + 7) / 8;
+	r->stride = SLOT_HDR + r->kwords * 8;
 	r->nslots = 1024;
-	if ((r->slots = calloc(r->nslots, r->stride)) == NULL) {
+	if ((r->slots = slots_alloc(r->nslots, r->stride)) == NULL) {
 		free(r);
 		return NULL;
 	}
@@ -320,7 +351,7 @@ grow(struct rpt *r)
 	size_t n = r->nslots * 2, mask = n - 1;
 	uint8_t *ns;
 
-	if ((ns = calloc(n, r->stride)) == NULL)
+	if ((ns = slots_alloc(n, r->stride)) == NULL)
 		return -1;
 	for (size_t i = 0; i < r->nslots; i++) {
 		uint8_t *s = r->slots + i * r->stride;
@@ -348,6 +379,17 @@ struct pend {
 
 #define PEND	16
 
+/* Keys are zero-padded to whole words, in the slots as in struct pend. */
+static int
+key_eq(const uint64_t *s, const uint8_t *k, unsigned words)
+{
+	uint64_t d = s[0] ^ load64(k);
+
+	for (unsigned i = 1; i < words; i++)
+		d |= s[i] ^ load64(k + 8 * i);
+	return d == 0;
+}
+
 static int
 count(struct rpt *r, const struct pend *p)
 {
@@ -363,11 +405,11 @@ count(struct rpt *r, const struct pend *p)
 	for (;;) {
 		s = slot_at(r, i);
 		if (s[0] == 0) {
-			memcpy(s + 3, key, r->keylen);
+			memcpy(s + 3, key, r->kwords * 8);
 			r->used++;
 			break;
 		}
-		if (memcmp(s + 3, key, r->keylen) == 0)
+		if (key_eq(s + 3, key, r->kwords))
 			break;
 		i = (i + 1) & mask;
 	}
@@ -727,6 +769,72 @@ rpt_add(struct rpt *r, const struct flowrec *recs, unsigned n)
 		}
 	}
 	return flush(r, p, np) | rc;
+}
+
+static uint64_t
+min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t
+max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The summary's figures of src into dst. */
+static void
+merge_summary(struct rpt *dst, const struct rpt *src)
+{
+	dst->s_time += src->s_time;
+	dst->s_noup += src->s_noup;
+	dst->s_start = min64(dst->s_start, src->s_start);
+	dst->s_end = max64(dst->s_end, src->s_end);
+	dst->s_astart = min64(dst->s_astart, src->s_astart);
+	dst->s_aend = max64(dst->s_aend, src->s_aend);
+	dst->s_rstart = (uint32_t)min64(dst->s_rstart, src->s_rstart);
+	dst->s_rend = (uint32_t)max64(dst->s_rend, src->s_rend);
+	for (unsigned h = 0; h < 4; h++)
+		for (unsigned i = 0; i < RPT_HIST; i++)
+			dst->s_hist[h][i] += src->s_hist[h][i];
+}
+
+int
+rpt_merge(struct rpt *dst, const struct rpt *src)
+{
+	uint64_t fl = dst->tflows + src->tflows;
+	uint64_t oc = dst->toctets + src->toctets;
+	uint64_t pk = dst->tpackets + src->tpackets;
+	struct pend p;
+	int rc = 0;
+
+	if (dst->d != src->d)
+		return -1;
+	for (size_t i = 0; src->slots != NULL && i < src->nslots; i++) {
+		const uint64_t *s = slot_at(src, i);
+
+		if (s[0] == 0)
+			continue;
+		memset(p.key, 0, sizeof(p.key));
+		memcpy(p.key, s + 3, src->kwords * 8);
+		p.h = key_hash(p.key, src->keylen);
+		p.fl = s[0];
+		p.oc = s[1];
+		p.pk = s[2];
+		if (count(dst, &p) == -1)
+			rc = -1;
+	}
+	dst->tflows = fl;
+	dst->toctets = oc;
+	dst->tpackets = pk;
+	dst->missing += src->missing;
+	dst->other_af += src->other_af;
+	dst->no_packets += src->no_packets;
+	dst->first_ms = min64(dst->first_ms, src->first_ms);
+	dst->last_ms = max64(dst->last_ms, src->last_ms);
+	merge_summary(dst, src);
+	return rc;
 }
 
 void

@@ -85,6 +85,13 @@ struct rpt *rpt_new(const struct rpt_def *d, const struct rpt_opts *o);
  * flows that did not fit are lost), else 0. */
 int rpt_add(struct rpt *r, const struct flowrec *recs, unsigned n);
 
+/*
+ * Add everything src counted to dst (same report definition; the options
+ * should be the same too): how a report counted in parallel, one table per
+ * thread, is joined.  0, or -1 when out of memory (keys are missing).
+ */
+int rpt_merge(struct rpt *dst, const struct rpt *src);
+
 void rpt_free(struct rpt *r);
 
 const struct rpt_def *rpt_def(const struct rpt *r);

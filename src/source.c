@@ -45,7 +45,6 @@
 #define SRC_QUEUED	32	/* batches queued in all, beside the file
 				 * the consumer is in (bounds memory when
 				 * workers run ahead over small files) */
-#define SRC_MAXTHR	16
 #define SRC_DEFPERIOD	900	/* flow-capture's default rotation */
 #define SRC_DEFLATE	2100	/* FlowViewer's $flow_capture_interval */
 
@@ -90,6 +89,10 @@ struct src {
 	pthread_cond_t	 cv_data;	/* consumer waits */
 	pthread_cond_t	 cv_space;	/* workers wait */
 	pthread_t	 thr[SRC_MAXTHR];
+	struct wk {
+		struct src	*s;
+		unsigned	 idx;
+	}		 wk[SRC_MAXTHR];
 	unsigned	 nthr;
 	int		 started;
 
@@ -525,7 +528,7 @@ next_rec(struct ftr *r, int fast, int be, struct flowrec *out)
 }
 
 static void
-read_file(struct src *s, unsigned i)
+read_file(struct src *s, unsigned i, unsigned thr)
 {
 	struct slot *sl = &s->slots[i];
 	char err[512];
@@ -533,6 +536,7 @@ read_file(struct src *s, unsigned i)
 	struct batch *b = NULL;
 	int rc = 0, win = has_window(&s->o), failed = 0, stopped = 0;
 	int fast, be;
+	unsigned lim = s->o.each != NULL ? SRC_EACH_MAX : SRC_BATCH;
 	const struct ft_header *h;
 	const uint32_t one = 1;
 	char fin[LAYOUT_PATH_MAX + 256];
@@ -568,11 +572,15 @@ read_file(struct src *s, unsigned i)
 			}
 			b->n = 0;
 		}
-		while (b->n < SRC_BATCH &&
+		while (b->n < lim &&
 		    (rc = next_rec(r, fast, be, &b->recs[b->n])) == 1)
 			if (!win || src_match(&s->o, &b->recs[b->n]))
 				b->n++;
-		if (b->n == SRC_BATCH || (rc != 1 && b->n > 0)) {
+		if (s->o.each != NULL) {
+			if (b->n > 0)
+				s->o.each(s->o.each_arg, thr, b->recs, b->n);
+			b->n = 0;
+		} else if (b->n == lim || (rc != 1 && b->n > 0)) {
 			if (put_batch(s, i, b) == -1) {
 				stopped = 1;
 				b = NULL;
@@ -611,7 +619,8 @@ done:
 static void *
 worker(void *arg)
 {
-	struct src *s = arg;
+	struct wk *w = arg;
+	struct src *s = w->s;
 	unsigned i;
 
 	for (;;) {
@@ -622,7 +631,7 @@ worker(void *arg)
 		}
 		i = s->next_file++;
 		pthread_mutex_unlock(&s->mu);
-		read_file(s, i);
+		read_file(s, i, w->idx);
 	}
 }
 
@@ -683,7 +692,9 @@ src_open(const char *const *paths, unsigned npaths, const struct src_opts *o,
 		nthr = s->nfiles;
 	s->started = 1;
 	for (unsigned i = 0; i < nthr; i++) {
-		if (pthread_create(&s->thr[i], NULL, worker, s) != 0)
+		s->wk[i].s = s;
+		s->wk[i].idx = i;
+		if (pthread_create(&s->thr[i], NULL, worker, &s->wk[i]) != 0)
 			break;
 		s->nthr++;
 	}

@@ -42,7 +42,22 @@ struct src_opts {
 					 * window may hold its flows (export
 					 * delay); 0 = 2100 (FlowViewer's 35
 					 * minutes), at least one period */
+	/*
+	 * Unordered mode, for work that does not care about order (reports):
+	 * with each set, every reader thread hands its batches (of at most
+	 * SRC_EACH_MAX flows) to each() itself instead of queuing them for
+	 * the consumer, so nothing crosses threads and every core counts.
+	 * thread is the reader's number, below SRC_MAXTHR; calls with the
+	 * same number never overlap.  src_next_batch() then delivers no
+	 * flows: it waits for the end and gives the warnings in file order.
+	 */
+	void		(*each)(void *arg, unsigned thread,
+			    const struct flowrec *recs, unsigned n);
+	void		*each_arg;
 };
+
+#define SRC_MAXTHR	16	/* reader threads at most */
+#define SRC_EACH_MAX	256	/* flows per each() call at most */
 
 struct src;
 

@@ -43,7 +43,7 @@ if [ "$(cat "$BENCH_DIR/flows" 2>/dev/null)" != "$FLOWS" ]; then
 		sleep 1
 		# shellcheck disable=SC2046
 		"$FK" replay $(find "$FT" -name 'ft-*' | sort) \
-		    --to "127.0.0.1:$PORT" --version 5 --rate 1000000 >&2
+		    --to "127.0.0.1:$PORT" --version 5 --rate "${RATE:-400000}" >&2
 		sleep 2
 		kill -TERM "$nfpid"; wait "$nfpid"
 	fi
@@ -102,18 +102,33 @@ echo "# $FLOWS flows in $(find "$FT" -type f | wc -l) files," \
     "nfcapd stored $NFFLOWS flows, $(du -sm "$NF" 2>/dev/null | cut -f1)" \
     "MiB; medians of $REPS runs"
 printf '%-28s %8s %8s %9s\n' query wall_s cpu_s rss_mib
-measure "flowkeep top10 srcip" "$FK" report srcip --sort octets --lines 10 \
+RES=$(mktemp)
+trap 'rm -f "$RES"' EXIT
+run() { measure "$@" | tee -a "$RES"; }
+run "flowkeep top10 srcip" "$FK" report srcip --sort octets --lines 10 \
     "$FT"
-measure "flowkeep summary" "$FK" report summary "$FT"
-measure "flowkeep top10 srcip filter" "$FK" report srcip --sort octets \
+run "flowkeep summary" "$FK" report summary "$FT"
+run "flowkeep top10 srcip filter" "$FK" report srcip --sort octets \
     --lines 10 --filter "$FILTER" "$FT"
 if [ "$NFFLOWS" -gt 0 ]; then
-	measure "nfdump top10 srcip" nfdump -q -R "$NF" -s srcip/bytes -n 10
-	measure "nfdump summary" nfdump -q -R "$NF" -s proto/bytes -n 0
-	measure "nfdump top10 srcip filter" nfdump -q -R "$NF" \
+	run "nfdump top10 srcip" nfdump -q -R "$NF" -s srcip/bytes -n 10
+	run "nfdump summary" nfdump -q -R "$NF" -s proto/bytes -n 0
+	run "nfdump top10 srcip filter" nfdump -q -R "$NF" \
 	    -s srcip/bytes -n 10 "$FILTER"
 fi
 if command -v flow-cat >/dev/null && command -v flow-stat >/dev/null; then
-	measure "flow-cat|flow-stat -f9" sh -c \
+	run "flow-cat|flow-stat -f9" sh -c \
 	    "flow-cat '$FT' | flow-stat -f 9 -S 3"
 fi
+# peer wall time / ours, per query (above 1: flowkeep is faster)
+awk '/^(flowkeep|nfdump) / {
+	q = $0; sub(/^[^ ]+ /, "", q)
+	sub(/ +[0-9.]+ +[0-9.]+ +[0-9.]+$/, "", q)
+	t[$1, q] = $(NF - 2); qs[q] = 1
+}
+END {
+	for (q in qs)
+		if ((("nfdump", q) in t) && t["flowkeep", q] > 0)
+			printf "ratio nfdump/flowkeep wall  %-20s %5.2f\n", q,
+			    t["nfdump", q] / t["flowkeep", q]
+}' "$RES"

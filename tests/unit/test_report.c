@@ -567,6 +567,85 @@ test_topn(void **state)
 	rpt_free(r);
 }
 
+/* Rows of r sorted by key (ascending), for comparing two reports. */
+static size_t
+by_key(const struct rpt *r, struct rpt_row **rows)
+{
+	struct rpt_select sel = { RPT_S_KEY1, 1, 0, 0 };
+
+	return rpt_rows(r, &sel, rows);
+}
+
+/* Counting in parts and merging (one report per reader thread) gives
+ * what counting everything in one report gives, for tables and summary. */
+static void
+test_merge(void **state)
+{
+	static struct flowrec f[6000];
+	static const char *const names[] = { "srcip", "ip", "ip-pair",
+	    "srcport", "summary" };
+	struct rpt_row *ra, *rb;
+	struct rpt_totals ta, tb;
+	struct rpt_summary sa, sb;
+	uint32_t x = 777;
+
+	(void)state;
+	for (unsigned i = 0; i < 6000; i++) {
+		x = x * 1103515245u + 12345u;
+		mkflow(&f[i], 0x0a000000u + (x >> 20) % 300, 0xc0000000u +
+		    (x >> 9) % 50, 40 + (x >> 4) % 9000);
+		f[i].first_ms = 1000 + (x >> 3) % 5000;
+		f[i].last_ms = f[i].first_ms + (x >> 11) % 3000;
+	}
+	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		const struct rpt_def *d = rpt_find(names[k]);
+		struct rpt *all = rpt_new(d, NULL), *p1 = rpt_new(d, NULL),
+		    *p2 = rpt_new(d, NULL);
+		size_t na, nb;
+
+		assert_int_equal(rpt_add(all, f, 6000), 0);
+		assert_int_equal(rpt_add(p1, f, 2500), 0);
+		assert_int_equal(rpt_add(p2, f + 2500, 3500), 0);
+		assert_int_equal(rpt_merge(p1, p2), 0);
+		rpt_totals(all, &ta);
+		rpt_totals(p1, &tb);
+		assert_memory_equal(&ta, &tb, sizeof(ta));
+		if (d->kind != RPT_TABLE) {
+			assert_int_equal(rpt_summary(all, &sa), 0);
+			assert_int_equal(rpt_summary(p1, &sb), 0);
+			assert_memory_equal(&sa, &sb, sizeof(sa));
+		} else {
+			na = by_key(all, &ra);
+			nb = by_key(p1, &rb);
+			assert_true(na > 10);
+			assert_int_equal(na, nb);
+			for (size_t i = 0; i < na; i++) {
+				assert_int_equal(ra[i].flows, rb[i].flows);
+				assert_int_equal(ra[i].octets, rb[i].octets);
+				assert_int_equal(ra[i].packets, rb[i].packets);
+				assert_memory_equal(ra[i].key, rb[i].key, 4);
+			}
+			free(ra);
+			free(rb);
+		}
+		rpt_free(all);
+		rpt_free(p1);
+		rpt_free(p2);
+	}
+	/* reports of different types are not merged */
+	{
+		struct rpt *a = rpt_new(rpt_find("srcip"), NULL);
+		struct rpt *b = rpt_new(rpt_find("dstport"), NULL);
+
+		assert_int_equal(rpt_add(b, f, 100), 0);
+		assert_int_equal(rpt_merge(a, b), -1);
+		rpt_totals(a, &ta);
+		assert_int_equal(ta.flows, 0);
+		rpt_free(a);
+		rpt_free(b);
+	}
+}
+
 static void
 test_sampling(void **state)
 {
@@ -838,6 +917,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flowstat_vectors),
 		cmocka_unit_test(test_topn),
+		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_sampling),
 		cmocka_unit_test(test_ipv6_prefix),
 		cmocka_unit_test(test_find),

@@ -575,6 +575,74 @@ test_missing_and_empty(void **state)
 	assert_non_null(strstr(got.warn, "no flow files"));
 }
 
+/* Unordered mode: what each reader thread hands over itself. */
+struct each_got {
+	unsigned	 ids[SRC_MAXTHR][6000];
+	unsigned	 n[SRC_MAXTHR];
+	unsigned	 calls, too_big;
+};
+
+static void
+each_cb(void *arg, unsigned thr, const struct flowrec *recs, unsigned n)
+{
+	struct each_got *g = arg;
+
+	assert_true(thr < SRC_MAXTHR);
+	if (n > SRC_EACH_MAX)
+		g->too_big++;
+	for (unsigned i = 0; i < n && g->n[thr] < 6000; i++)
+		g->ids[thr][g->n[thr]++] = recs[i].sport |
+		    (unsigned)recs[i].dport << 16;
+	__atomic_add_fetch(&g->calls, 1, __ATOMIC_RELAXED);
+}
+
+/* Every flow of six files reaches each() exactly once, in batches of at
+ * most SRC_EACH_MAX, and none comes out of src_next_batch. */
+static void
+test_each(void **state)
+{
+	static struct each_got g;
+	static struct ftrec r[1000];
+	static unsigned char seen[6000];
+	const char *p[1];
+	char dir[128], err[256];
+	const struct flowrec *recs;
+	struct src_opts o;
+	struct src *s;
+	unsigned k, total = 0;
+
+	(void)state;
+	for (unsigned f = 0; f < 6; f++) {
+		for (unsigned i = 0; i < 1000; i++)
+			mkrec(&r[i], (uint64_t)(T0 + f * 900) * 1000 + i,
+			    (uint64_t)(T0 + f * 900) * 1000 + i + 10,
+			    f * 1000 + i);
+		mkfile("each", 3, (time_t)(T0 + f * 900), 0, r, 1000,
+		    (int)(f % 2) * 6);
+	}
+	snprintf(dir, sizeof(dir), "%s/each", root);
+	p[0] = dir;
+	memset(&o, 0, sizeof(o));
+	o.threads = 3;
+	o.each = each_cb;
+	o.each_arg = &g;
+	s = src_open(p, 1, &o, err, sizeof(err));
+	assert_non_null(s);
+	while (src_next_batch(s, &recs, &k))
+		assert_int_equal(k, 0);
+	assert_int_equal(src_files(s), 6);
+	src_close(s);
+	assert_int_equal(g.too_big, 0);
+	assert_true(g.calls >= 6 * (1000 / SRC_EACH_MAX));
+	for (unsigned t = 0; t < SRC_MAXTHR; t++)
+		for (unsigned i = 0; i < g.n[t]; i++) {
+			assert_true(g.ids[t][i] < 6000);
+			assert_int_equal(seen[g.ids[t][i]]++, 0);
+			total++;
+		}
+	assert_int_equal(total, 6000);
+}
+
 /* Both readers of one file agree record by record; the count. */
 static unsigned
 same_as_ftr_next(const char *path)
@@ -731,6 +799,7 @@ main(void)
 		    test_parallel_equals_sequential, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_empty, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_each, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_v5, setup,
 		    teardown),
 		cmocka_unit_test(test_timearg),
