@@ -49,6 +49,14 @@ if [ "$(cat "$BENCH_DIR/flows" 2>/dev/null)" != "$FLOWS" ]; then
 	fi
 	echo "$FLOWS" >"$BENCH_DIR/flows"
 fi
+# The same flows uncompressed (fkmkday is deterministic): how much of our
+# time is zlib's inflate, the price of flow-capture's default level.
+FT0=$BENCH_DIR/ft-z0
+if [ ! -f "$BENCH_DIR/z0-done" ]; then
+	rm -rf "$FT0"
+	echo "# generating the same flows uncompressed under $FT0" >&2
+	"$MKDAY" "$FT0" --flows "$FLOWS" --zlevel 0 >&2 && :>"$BENCH_DIR/z0-done"
+fi
 NFFLOWS=0
 if command -v nfdump >/dev/null && [ -d "$NF" ]; then
 	NFFLOWS=$(nfdump -R "$NF" -I 2>/dev/null |
@@ -110,6 +118,11 @@ run "flowkeep top10 srcip" "$FK" report srcip --sort octets --lines 10 \
 run "flowkeep summary" "$FK" report summary "$FT"
 run "flowkeep top10 srcip filter" "$FK" report srcip --sort octets \
     --lines 10 --filter "$FILTER" "$FT"
+run "flowkeep-z0 top10 srcip" "$FK" report srcip --sort octets \
+    --lines 10 "$FT0"
+run "flowkeep-z0 summary" "$FK" report summary "$FT0"
+run "flowkeep-z0 top10 srcip filter" "$FK" report srcip --sort octets \
+    --lines 10 --filter "$FILTER" "$FT0"
 if [ "$NFFLOWS" -gt 0 ]; then
 	run "nfdump top10 srcip" nfdump -q -R "$NF" -s srcip/bytes -n 10
 	run "nfdump summary" nfdump -q -R "$NF" -s proto/bytes -n 0
@@ -121,14 +134,17 @@ if command -v flow-cat >/dev/null && command -v flow-stat >/dev/null; then
 	    "flow-cat '$FT' | flow-stat -f 9 -S 3"
 fi
 # peer wall time / ours, per query (above 1: flowkeep is faster)
-awk '/^(flowkeep|nfdump) / {
+awk '/^(flowkeep|flowkeep-z0|nfdump) / {
 	q = $0; sub(/^[^ ]+ /, "", q)
 	sub(/ +[0-9.]+ +[0-9.]+ +[0-9.]+$/, "", q)
 	t[$1, q] = $(NF - 2); qs[q] = 1
 }
 END {
 	for (q in qs)
-		if ((("nfdump", q) in t) && t["flowkeep", q] > 0)
-			printf "ratio nfdump/flowkeep wall  %-20s %5.2f\n", q,
-			    t["nfdump", q] / t["flowkeep", q]
+		for (k = 0; k < 2; k++) {
+			us = k ? "flowkeep-z0" : "flowkeep"
+			if ((("nfdump", q) in t) && t[us, q] > 0)
+				printf "ratio nfdump/%-11s wall  %-20s %5.2f\n",
+				    us, q, t["nfdump", q] / t[us, q]
+		}
 }' "$RES"
