@@ -26,6 +26,10 @@ int cmd_graph(int argc, char **argv);
 /* `flowkeep track list|show|add|rm|restore ...`: tracking definitions. */
 int cmd_track(int argc, char **argv);
 
+/* `flowkeep group list|show|add|edit|rm ...`: tracking groups
+ * (cmd_group.c, doc/graphs.md). */
+int cmd_group(int argc, char **argv);
+
 /* Send one control request (CTL_*) to the daemon at path and print the
  * answer; the exit status. */
 int cmd_ctl(const char *path, int kind);

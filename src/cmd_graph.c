@@ -34,18 +34,12 @@
 #include "cmd.h"
 #include "config.h"
 #include "filter.h"
+#include "graph.h"
+#include "group.h"
 #include "render_png.h"
 #include "source.h"
 #include "timearg.h"
 #include "timeseries.h"
-
-static const struct {
-	const char	*name;
-	long		 secs;
-} periods[] = {
-	{ "day", 86400 }, { "week", 7 * 86400 }, { "month", 31 * 86400 },
-	{ "year", 366 * 86400 }, { "3y", 3 * 366 * 86400 },
-};
 
 static int
 graph_usage(const char *why)
@@ -102,7 +96,7 @@ src_warn_print(void *arg, const char *msg)
 }
 
 static int
-graph_flows(int argc, char **argv)
+graph_flows(int argc, char **argv, int unused)
 {
 	static struct fk_config c;
 	const char *from = NULL, *to = NULL, *bucket = "300", *unit = "bits";
@@ -122,6 +116,7 @@ graph_flows(int argc, char **argv)
 	char err[1024], title[512], *end;
 	int i, rc, u;
 
+	(void)unused;
 	for (i = 2; i < argc; i++) {
 		if ((rc = cmd_optval(argc, argv, &i, "--from", &from)) ||
 		    (rc = cmd_optval(argc, argv, &i, "--to", &to)) ||
@@ -217,91 +212,163 @@ graph_flows(int argc, char **argv)
 	return 0;
 }
 
-int
-cmd_graph(int argc, char **argv)
+/* Open the PNG output: "-" is standard output. */
+static FILE *
+open_png(const char *path)
 {
-	static struct fk_config c;
-	struct rrd_graph_opts o;
-	const char *period = "day", *unit = "bits", *size = "800x300";
-	const char *out = NULL, *dir = NULL, *config = NULL, *thr = NULL;
-	const char *name = NULL;
-	char rrd[4096], png[512], title[256], err[1024], *end;
-	long secs = 0;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	if ((fp = fopen(path, "wb")) == NULL)
+		fprintf(stderr, "flowkeep graph: %s: %s\n", path,
+		    strerror(errno));
+	return fp;
+}
+
+/* Close it; a failed graph leaves no partial file.  The exit status. */
+static int
+close_png(FILE *fp, const char *path, int rc)
+{
+	if (fp != stdout && fclose(fp) != 0 && rc == 0) {
+		fprintf(stderr, "flowkeep graph: %s: %s\n", path,
+		    strerror(errno));
+		rc = 1;
+	}
+	if (rc != 0 && fp != stdout)
+		unlink(path);
+	else if (fp != stdout)
+		printf("%s\n", path);
+	return rc;
+}
+
+struct rrd_args {
+	const char	*period, *unit, *size, *out, *dir, *config, *thr;
+	const char	*tdir, *gdir, *name;
+};
+
+static int
+rrd_parse(int argc, char **argv, struct rrd_args *a)
+{
 	int i, rc;
 
-	if (argc >= 2 && strcmp(argv[1], "flows") == 0)
-		return graph_flows(argc, argv);
-	if (argc < 2 || strcmp(argv[1], "track") != 0)
-		return graph_usage(NULL);
 	for (i = 2; i < argc; i++) {
-		if ((rc = cmd_optval(argc, argv, &i, "--period", &period)) ||
-		    (rc = cmd_optval(argc, argv, &i, "--unit", &unit)) ||
-		    (rc = cmd_optval(argc, argv, &i, "--size", &size)) ||
-		    (rc = cmd_optval(argc, argv, &i, "--output", &out)) ||
-		    (rc = cmd_optval(argc, argv, &i, "--threshold", &thr)) ||
-		    (rc = cmd_optval(argc, argv, &i, "--rrd-dir", &dir)) ||
-		    (rc = cmd_optval(argc, argv, &i, "--config", &config))) {
+		if ((rc = cmd_optval(argc, argv, &i, "--period", &a->period)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--unit", &a->unit)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--size", &a->size)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--output", &a->out)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--png", &a->out)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--threshold", &a->thr)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--rrd-dir", &a->dir)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--dir", &a->tdir)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--group-dir",
+		    &a->gdir)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--config", &a->config))) {
 			if (rc == -1)
 				return graph_usage("an option needs a value");
 			continue;
 		}
-		if (argv[i][0] == '-' || name != NULL)
+		if (argv[i][0] == '-' || a->name != NULL)
 			return graph_usage(NULL);
-		name = argv[i];
+		a->name = argv[i];
 	}
-	if (name == NULL || !valid_name(name))
-		return graph_usage("which tracking? (letters, digits, '-', '_' "
-		    "and '.')");
-	memset(&o, 0, sizeof(o));
-	for (size_t k = 0; k < sizeof(periods) / sizeof(periods[0]); k++)
-		if (strcmp(period, periods[k].name) == 0)
-			secs = periods[k].secs;
-	if (secs == 0)
-		return graph_usage("--period is day, week, month, year or 3y");
-	if (strcmp(unit, "bits") == 0)
-		o.unit = 0;
-	else if (strcmp(unit, "packets") == 0)
-		o.unit = 1;
-	else if (strcmp(unit, "flows") == 0)
-		o.unit = 2;
-	else
+	return 0;
+}
+
+/* The request from the arguments; 0 or the exit status. */
+static int
+rrd_request(struct rrd_args *a, struct graph_req *q, int is_group)
+{
+	static struct fk_config c;
+	static char gbuf[4096];
+	char err[1024], *end;
+
+	memset(q, 0, sizeof(*q));
+	if (a->name == NULL || !valid_name(a->name))
+		return graph_usage(is_group ? "which group? (letters, digits, "
+		    "'-', '_' and '.')" : "which tracking? (letters, digits, "
+		    "'-', '_' and '.')");
+	if (graph_period(a->period) == 0) {
+		fprintf(stderr, "flowkeep graph: --period is %s\n",
+		    graph_period_names);
+		return cmd_usage("graph");
+	}
+	q->unit = a->unit == NULL ? -1 : unit_of(a->unit);
+	if (a->unit != NULL && q->unit < 0)
 		return graph_usage("--unit is bits, packets or flows");
-	if (sscanf(size, "%ux%u", &o.width, &o.height) != 2 ||
-	    o.width < 200 || o.width > 4000 || o.height < 100 ||
-	    o.height > 3000)
+	if (sscanf(a->size, "%ux%u", &q->width, &q->height) != 2 ||
+	    q->width < 200 || q->width > 4000 || q->height < 100 ||
+	    q->height > 3000)
 		return graph_usage("--size is WIDTHxHEIGHT, 200x100 to "
 		    "4000x3000");
-	if (thr != NULL && ((o.threshold = strtod(thr, &end)) <= 0 ||
+	if (a->thr != NULL && ((q->threshold = strtod(a->thr, &end)) <= 0 ||
 	    *end != '\0'))
 		return graph_usage("--threshold is a number above 0");
-	if (dir == NULL) {
-		config_defaults(&c);
-		if (config != NULL &&
-		    config_parse_file(&c, config, err, sizeof(err)) == -1) {
-			fprintf(stderr, "flowkeep: %s\n", err);
-			return 2;
-		}
-		dir = c.rrddir;
-	}
-	snprintf(rrd, sizeof(rrd), "%s/%s.rrd", dir, name);
-	if (access(rrd, R_OK) != 0) {
-		fprintf(stderr, "flowkeep graph: %s: %s (has flowkeepd written "
-		    "a step of this tracking yet?)\n", rrd, strerror(errno));
-		return 1;
-	}
-	if (out == NULL) {
-		snprintf(png, sizeof(png), "%s-%s.png", name, period);
-		out = png;
-	}
-	o.end = time(NULL);
-	o.start = o.end - secs;
-	snprintf(title, sizeof(title), "%s, last %s", name, period);
-	o.title = title;
-	if (rrdstore_graph(rrd, out, &o, err, sizeof(err)) != 0) {
+	config_defaults(&c);
+	if (a->config != NULL &&
+	    config_parse_file(&c, a->config, err, sizeof(err)) == -1) {
 		fprintf(stderr, "flowkeep: %s\n", err);
-		return 1;
+		return 2;
 	}
-	if (strcmp(out, "-") != 0)
-		printf("%s\n", out);
+	q->name = a->name;
+	q->period = a->period;
+	q->rrddir = a->dir != NULL ? a->dir : c.rrddir;
+	q->trackdir = a->tdir != NULL ? a->tdir : c.trackdir;
+	if (a->gdir == NULL) {
+		grp_default_dir(q->trackdir, gbuf, sizeof(gbuf));
+		a->gdir = gbuf;
+	}
+	q->groupdir = a->gdir;
 	return 0;
+}
+
+/* graph track|group NAME ... */
+static int
+graph_rrd(int argc, char **argv, int is_group)
+{
+	struct rrd_args a;
+	struct graph_req q;
+	char png[512], err[4600];
+	FILE *fp;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.period = "day";
+	a.size = "800x320";
+	if ((rc = rrd_parse(argc, argv, &a)) != 0 ||
+	    (rc = rrd_request(&a, &q, is_group)) != 0)
+		return rc;
+	if (a.out == NULL) {
+		snprintf(png, sizeof(png), "%s-%s.png", a.name, a.period);
+		a.out = png;
+	}
+	if ((fp = open_png(a.out)) == NULL)
+		return 1;
+	rc = is_group ? graph_group(&q, fp, err, sizeof(err)) :
+	    graph_track(&q, fp, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "flowkeep graph: %s\n", err);
+	if (rc == -2)
+		cmd_usage("graph");
+	return close_png(fp, a.out, rc == 0 ? 0 : rc == -2 ? 2 : 1);
+}
+
+static const struct {
+	const char	*what;
+	int		(*fn)(int, char **, int);
+	int		 arg;
+} graph_cmds[] = {
+	{ "track", graph_rrd, 0 },
+	{ "group", graph_rrd, 1 },
+	{ "flows", graph_flows, 0 },
+};
+
+int
+cmd_graph(int argc, char **argv)
+{
+	for (size_t i = 0; argc >= 2 &&
+	    i < sizeof(graph_cmds) / sizeof(graph_cmds[0]); i++)
+		if (strcmp(argv[1], graph_cmds[i].what) == 0)
+			return graph_cmds[i].fn(argc, argv, graph_cmds[i].arg);
+	return graph_usage(NULL);
 }

@@ -9,6 +9,7 @@
  *   flowkeep track rm NAME [--dir DIR] [--socket PATH]     (archives it)
  *   flowkeep track restore NAME [--dir DIR] [--socket PATH]
  *   flowkeep track alerts [--rrd-dir DIR]	(the alert history)
+ *   flowkeep track note NAME TEXT [--at TIME] [--dir DIR]
  *   flowkeep track backfill NAME --from TIME --to TIME [--replace]
  *                      [--dir DIR] [--rrd-dir DIR] [FILE|DIR]...
  *
@@ -17,6 +18,10 @@
  * exactly as the daemon counts them live, and writes them into the
  * tracking's RRD: a new one, or with --replace a fresh one (the old is
  * moved aside), since an RRD cannot take steps older than its last.
+ *
+ * note appends "note EPOCH TEXT" (the time --at, default now) to the
+ * definition: graphs draw the last three notes as vertical marks.  The
+ * daemon ignores notes; no reload is needed.
  *
  * The directory is --dir, else the tracking-dir of --config FILE, else
  * var/trackings (flowkeepd's default).  After a change the running daemon
@@ -48,7 +53,7 @@
 
 struct track_args {
 	const char	*verb, *name, *dir, *filter, *mult, *notes, *sock;
-	const char	*config, *rrddir, *from, *to;
+	const char	*config, *rrddir, *from, *to, *at, *text;
 	int		 replace;
 	const char	*paths[256];
 	unsigned	 npaths;
@@ -244,6 +249,36 @@ filter_of(const char *path, char *out, size_t len)
 }
 
 static int
+track_note(const struct track_args *a)
+{
+	char path[4096], err[256];
+	uint64_t ms;
+	time_t now = time(NULL);
+	FILE *fp;
+
+	if (a->text == NULL || *a->text == '\0' || !one_line(a->text))
+		return track_usage("note needs its text, one line");
+	if (timearg_parse(a->at != NULL ? a->at : "now", (uint64_t)now * 1000,
+	    &ms, err, sizeof(err)) != 0)
+		return track_usage(err);
+	snprintf(path, sizeof(path), "%s/%s", a->dir, a->name);
+	if (access(path, F_OK) != 0 || (fp = fopen(path, "a")) == NULL) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", path,
+		    strerror(errno));
+		return 1;
+	}
+	fprintf(fp, "note %llu %s\n", (unsigned long long)(ms / 1000),
+	    a->text);
+	if (fclose(fp) != 0) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", path,
+		    strerror(errno));
+		return 1;
+	}
+	printf("note added to %s\n", path);
+	return 0;
+}
+
+static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -419,7 +454,9 @@ cmd_track(int argc, char **argv)
 		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--from",
 		    &a.from)) == 1) ||
 		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--to",
-		    &a.to)) == 1))
+		    &a.to)) == 1) ||
+		    (rc == 0 && (rc = cmd_optval(argc, argv, &i, "--at",
+		    &a.at)) == 1))
 			continue;
 		if (rc == 0 && strcmp(argv[i], "--replace") == 0) {
 			a.replace = 1;
@@ -431,6 +468,8 @@ cmd_track(int argc, char **argv)
 			return track_usage(NULL);
 		if (a.name == NULL)
 			a.name = argv[i];
+		else if (strcmp(a.verb, "note") == 0 && a.text == NULL)
+			a.text = argv[i];
 		else if (strcmp(a.verb, "backfill") == 0 && a.npaths < 256)
 			a.paths[a.npaths++] = argv[i];
 		else
@@ -477,6 +516,8 @@ cmd_track(int argc, char **argv)
 			    "every flow)");
 		return track_add(&a);
 	}
+	if (strcmp(a.verb, "note") == 0)
+		return track_note(&a);
 	a.cfg = &c;
 	if (strcmp(a.verb, "backfill") == 0)
 		return track_backfill(&a);

@@ -59,18 +59,25 @@ static const struct command commands[] = {
 	    "print flow file headers (like flow-header)" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
-	{ "track", cmd_track, "track list|show|add|rm|restore|alerts|backfill "
-	    "[NAME] [--filter EXPR] [--multiplier N] [--notes TEXT] "
+	{ "track", cmd_track, "track list|show|add|rm|restore|alerts|backfill|note "
+	    "[NAME] [TEXT] [--at T] [--filter EXPR] [--multiplier N] [--notes TEXT] "
 	    "[--from T --to T [--replace] [FILE|DIR]...] [--dir DIR] "
 	    "[--rrd-dir DIR] [--config FILE] [--socket PATH]",
 	    "manage live trackings" },
-	{ "graph", cmd_graph, "graph track NAME [--period day|week|month|year|3y] "
-	    "[--unit bits|packets|flows] [--size WxH] [--output FILE|-] "
-	    "[--threshold N] [--rrd-dir DIR] [--config FILE] | "
+	{ "group", cmd_group, "group list|show|add|edit|rm [NAME] "
+	    "[TRACKING[:above|:below][:#RRGGBB]]... [--title TEXT] "
+	    "[--unit bits|packets|flows] [--group-dir DIR] [--dir DIR] "
+	    "[--config FILE]",
+	    "manage groups of trackings drawn stacked in one graph" },
+	{ "graph", cmd_graph, "graph track|group NAME "
+	    "[--period day|week|month|year|3y] [--unit bits|packets|flows] "
+	    "[--size WxH] [--png FILE|-] [--threshold N] [--rrd-dir DIR] "
+	    "[--dir DIR] [--group-dir DIR] [--config FILE] | "
 	    "graph flows [FILTER] --from T --to T [--bucket S] "
 	    "[--unit bits|packets|flows] [--multiplier N] [--size WxH] "
-	    "[--output FILE|-] [--config FILE] [FILE|DIR]...",
-	    "draw a tracking, or stored flows over time, as a PNG" },
+	    "[--png FILE|-] [--config FILE] [FILE|DIR]...",
+	    "draw a tracking, a group, or stored flows over time as a PNG "
+	    "(doc/graphs.md)" },
 	{ "help", cmd_help, "help", "this list" },
 	{ "version", cmd_version, "version", "print the version" },
 };

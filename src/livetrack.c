@@ -205,6 +205,13 @@ parse_def(const char *path, struct lt_def *d, char *err, size_t errlen)
 	d->hash = 1469598103934665603ull;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		ln++;
+		/* graph notes ("note EPOCH TEXT") do not change what is
+		 * counted: adding one keeps the tracking's open steps */
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		if (strncmp(p, "note", 4) == 0 &&
+		    isspace((unsigned char)p[4]))
+			continue;
 		for (p = line; *p != '\0'; p++)
 			d->hash = (d->hash ^ (unsigned char)*p) *
 			    1099511628211ull;
@@ -250,7 +257,8 @@ parse_def(const char *path, struct lt_def *d, char *err, size_t errlen)
 			}
 		} else if (strcmp(p, "notes") != 0) {
 			lt_err(err, errlen, "%s:%u: unknown key \"%s\" "
-			    "(filter, multiplier, notes, alert, alert-command)",
+			    "(filter, multiplier, notes, note, alert, "
+			    "alert-command)",
 			    path, ln, p);
 			fclose(fp);
 			return -1;

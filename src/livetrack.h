@@ -8,6 +8,7 @@
  *
  *	filter dst port 443 and dst net 192.0.2.0/24
  *	multiplier 100		(optional: sampling 1:100)
+ *	note 1764300000 new uplink	(graph notes: a time, a text; graph.h)
  *	# comments and blank lines are ignored
  *
  * Its RRD is RRDDIR/NAME.rrd (see storage/rrdstore.h).

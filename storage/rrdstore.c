@@ -1,13 +1,15 @@
 /*
  * rrdstore.c - one RRD per tracking (see rrdstore.h).
  */
-#include "config.h"
+#include "config.h"	/* _GNU_SOURCE: vasprintf */
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -192,53 +194,361 @@ rrdstore_update(const char *path, const struct rrd_sample *s, size_t n,
 	return written;
 }
 
-int
-rrdstore_graph(const char *rrd, const char *png,
-    const struct rrd_graph_opts *o, char *err, size_t errlen)
-{
-	static const char *const ds[3] = { "bits", "packets", "flows" };
-	static const char *const unit[3] = { "b/s", "packets/s", "flows/s" };
-	char a[32][512];
-	char *argv[32];
-	rrd_info_t *info;
-	int k = 0, u = o->unit >= 0 && o->unit <= 2 ? o->unit : 0;
+/* ------------------------------------------------------------ graphs */
 
-#define ARG(...)	(snprintf(a[k], sizeof(a[k]), __VA_ARGS__), \
-			    argv[k] = a[k], k++)
-	ARG("graph");
-	ARG("%s", png);
-	ARG("--imgformat=PNG");
-	ARG("--full-size-mode");
-	ARG("--width=%u", o->width);
-	ARG("--height=%u", o->height);
-	ARG("--start=%lld", (long long)o->start);
-	ARG("--end=%lld", (long long)o->end);
-	ARG("--title=%s", o->title != NULL ? o->title : "");
-	ARG("--vertical-label=%s", unit[u]);
-	ARG("--lower-limit=0");
-	ARG("--slope-mode");
-	ARG("DEF:v=%s:%s:AVERAGE", rrd, ds[u]);
-	ARG("DEF:m=%s:%s:MAX", rrd, ds[u]);
-	ARG("VDEF:avg=v,AVERAGE");
-	ARG("VDEF:p95=v,95,PERCENT");
-	ARG("VDEF:peak=m,MAXIMUM");
-	ARG("AREA:v#7aa6e8:average");
-	ARG("LINE1:m#1f3f7a:step maximum\\n");
-	ARG("LINE2:p95#d9534f:95th percentile:dashes");
-	ARG("GPRINT:avg:avg %%.2lf %%s%s", unit[u]);
-	ARG("GPRINT:p95:95th %%.2lf %%s%s", unit[u]);
-	ARG("GPRINT:peak:peak %%.2lf %%s%s", unit[u]);
-	if (o->threshold > 0)
-		ARG("HRULE:%f#ff8800:alert threshold", o->threshold);
-#undef ARG
+#define GA_MAX	(64 + RRDSTORE_GRAPH_MAXSERIES * 12 + \
+		    4 * RRDSTORE_GRAPH_MAXRULES)
+
+/* The arguments of one rrd_graph_v call, each malloc'ed. */
+struct gargs {
+	char	*v[GA_MAX];
+	int	 n;
+	int	 oom;
+};
+
+static void
+ga(struct gargs *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+ga(struct gargs *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (a->n == GA_MAX) {
+		a->oom = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		a->oom = 1;
+	else
+		a->v[a->n++] = s;
+	va_end(ap);
+}
+
+static void
+ga_free(struct gargs *a)
+{
+	for (int i = 0; i < a->n; i++)
+		free(a->v[i]);
+	a->n = 0;
+}
+
+/* Legend text as rrdtool reads it: ':' escaped, no backslashes or '%'. */
+static void
+esc(char *buf, size_t len, const char *s)
+{
+	size_t k = 0;
+
+	for (; s != NULL && *s != '\0' && k + 3 < len; s++) {
+		if (*s == ':')
+			buf[k++] = '\\';
+		buf[k++] = *s == '\\' || *s == '%' ? '/' : *s;
+	}
+	buf[k] = '\0';
+}
+
+static const char *const g_ds[3] = { "bits", "packets", "flows" };
+static const char *const g_unit[3] = { "b/s", "pkt/s", "flows/s" };
+
+/* DEFs, with unknown as 0 for stacking (z<i>), and the totals above
+ * (up) and below (dn) the axis. */
+static void
+ga_defs(struct gargs *a, const struct rrd_graph_opts *o, int u)
+{
+	char rrd[4200], up[GA_MAX * 8] = "z0,0,*", dn[GA_MAX * 8] = "z0,0,*";
+	size_t lu = strlen(up), ld = strlen(dn);
+	unsigned i;
+
+	for (i = 0; i < o->nseries; i++) {
+		esc(rrd, sizeof(rrd), o->series[i].rrd);
+		ga(a, "DEF:d%u=%s:%s:AVERAGE", i, rrd, g_ds[u]);
+		ga(a, "DEF:m%u=%s:%s:MAX", i, rrd, g_ds[u]);
+		ga(a, "CDEF:z%u=d%u,UN,0,d%u,IF", i, i, i);
+		if (o->stacked && o->series[i].below)
+			ld += (size_t)snprintf(dn + ld, sizeof(dn) - ld,
+			    ",z%u,+", i);
+		else if (o->stacked)
+			lu += (size_t)snprintf(up + lu, sizeof(up) - lu,
+			    ",z%u,+", i);
+	}
+	if (!o->stacked)
+		snprintf(up, sizeof(up), "m0,UN,z0,m0,IF");
+	ga(a, "CDEF:up=%s", up);
+	ga(a, "CDEF:dn=%s", dn);
+}
+
+/* 0, 3, 6, ... so that the largest label is 1 to 1000 of its unit. */
+static int
+exponent_of(double v)
+{
+	int e = 0;
+
+	while (v >= 1000 * (1 - 1e-9) && e < 15) {
+		v /= 1000;
+		e += 3;
+	}
+	return e;
+}
+
+/* The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k at or above
+ * v (v > 0): an axis end close above the data. */
+static double
+nice_ceil(double v)
+{
+	static const double steps[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 };
+	double e = pow(10, floor(log10(v)));
+
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i] * e >= v * (1 - 1e-12))
+			return steps[i] * e;
+	return 10 * e;
+}
+
+/* Common options; ext: the largest values above and below the axis,
+ * NULL in the first, measuring pass. */
+static void
+ga_head(struct gargs *a, const struct rrd_graph_opts *o, int u,
+    const double *ext)
+{
+	static const char pre[] = " kMGTP";
+	char title[512];
+
+	ga(a, "graph");
+	ga(a, "-");
+	ga(a, "--imgformat=PNG");
+	ga(a, "--full-size-mode");
+	ga(a, "--width=%u", o->width);
+	ga(a, "--height=%u", o->height);
+	ga(a, "--start=%lld", (long long)o->start);
+	ga(a, "--end=%lld", (long long)o->end);
+	snprintf(title, sizeof(title), "%s", o->title != NULL ? o->title : "");
+	ga(a, "--title=%s", title);
+	ga(a, "--disable-rrdtool-tag");
+	ga(a, "--slope-mode");
+	ga(a, "--base=1000");
+	ga(a, "--color=BACK#ffffff");
+	ga(a, "--color=CANVAS#ffffff");
+	ga(a, "--color=SHADEA#ffffff");
+	ga(a, "--color=SHADEB#ffffff");
+	if (!o->stacked || (ext != NULL && ext[1] <= 0))
+		ga(a, "--lower-limit=0");
+	if (ext != NULL) {
+		int e = exponent_of(ext[0] > ext[1] ? ext[0] : ext[1]);
+
+		/* the scale the exponent was chosen for, even when librrd
+		 * would see too little data to grow it */
+		if (ext[0] > 0)
+			ga(a, "--upper-limit=%.17g", nice_ceil(ext[0] * 1.02));
+		if (ext[1] > 0)
+			ga(a, "--lower-limit=%.17g", -nice_ceil(ext[1] * 1.02));
+		if (ext[0] > 0 || ext[1] > 0)
+			ga(a, "--rigid");
+		ga(a, "--units-exponent=%d", e);
+		ga(a, "--units-length=%d", (int)strlen(g_unit[u]) + 7 +
+		    (ext[1] > 0));
+		if (e == 0)
+			ga(a, "--left-axis-format=%%lg %s", g_unit[u]);
+		else
+			ga(a, "--left-axis-format=%%lg %c%s", pre[e / 3],
+			    g_unit[u]);
+	}
+}
+
+/* The largest values drawn above and below the axis (ext[0], ext[1]),
+ * from a first pass; 0 or -1 with err set. */
+static int
+graph_extent(const struct rrd_graph_opts *o, int u, double *ext,
+    char *err, size_t errlen)
+{
+	struct gargs a = { .n = 0 };
+	rrd_info_t *info, *i;
+	double up = 0, dn = 0, v;
+
+	ga_head(&a, o, u, NULL);
+	ga_defs(&a, o, u);
+	ga(&a, "VDEF:upx=up,MAXIMUM");
+	ga(&a, "VDEF:dnx=dn,MAXIMUM");
+	ga(&a, "PRINT:upx:%%le");
+	ga(&a, "PRINT:dnx:%%le");
+	if (a.oom) {
+		ga_free(&a);
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
 	rrd_clear_error();
-	info = rrd_graph_v(k, argv);
+	info = rrd_graph_v(a.n, a.v);
+	ga_free(&a);
 	if (info == NULL || rrd_test_error()) {
-		seterr(err, errlen, "%s: graph: %s", rrd, rrd_msg());
+		seterr(err, errlen, "graph: %s", rrd_msg());
 		if (info != NULL)
 			rrd_info_free(info);
 		return -1;
 	}
+	for (i = info; i != NULL; i = i->next)
+		if (i->type == RD_I_STR && strncmp(i->key, "print[", 6) == 0 &&
+		    sscanf(i->value.u_str, "%le", &v) == 1 && isfinite(v)) {
+			if (i->key[6] == '0')
+				up = v;
+			else
+				dn = v;
+		}
 	rrd_info_free(info);
+	for (unsigned k = 0; k < o->nhrules; k++)
+		if (fabs(o->hrules[k].value) > up)
+			up = fabs(o->hrules[k].value);
+	ext[0] = up;
+	ext[1] = dn;
 	return 0;
+}
+
+/* One tracking: average area, peak line, 95th percentile, statistics. */
+static void
+ga_single(struct gargs *a, const struct rrd_graph_opts *o, int u)
+{
+	char label[512];
+	uint32_t c = o->series[0].color != 0 ? o->series[0].color : 0x4e79a7;
+
+	esc(label, sizeof(label), o->series[0].label);
+	ga(a, "VDEF:avg=d0,AVERAGE");
+	ga(a, "VDEF:p95=d0,95,PERCENTNAN");
+	ga(a, "VDEF:min=d0,MINIMUM");
+	ga(a, "VDEF:peak=m0,MAXIMUM");
+	ga(a, "AREA:d0#%06x:%s, average", (unsigned)c, label);
+	ga(a, "LINE1:m0#1a2f5a:peak (step maximum)");
+	ga(a, "LINE2:p95#d62728:95th percentile\\n:dashes=6,3");
+	ga(a, "GPRINT:peak:Maximum %%.2lf %%s%s", g_unit[u]);
+	ga(a, "GPRINT:p95:  95th percentile %%.2lf %%s%s", g_unit[u]);
+	ga(a, "GPRINT:avg:  Average %%.2lf %%s%s", g_unit[u]);
+	ga(a, "GPRINT:min:  Minimum %%.2lf %%s%s\\n", g_unit[u]);
+}
+
+/* A group: stacked areas, above first, then below (negated). */
+static void
+ga_stacked(struct gargs *a, const struct rrd_graph_opts *o, int u)
+{
+	char label[512];
+	size_t w = 0;
+	int first[2] = { 1, 1 }, narrow;
+
+	for (unsigned i = 0; i < o->nseries; i++)
+		if (o->series[i].label != NULL &&
+		    strlen(o->series[i].label) > w)
+			w = strlen(o->series[i].label);
+	if (w > 40)
+		w = 40;
+	/* about 7.2 pixels a character: statistics on a line of their own
+	 * when they do not fit beside the name */
+	narrow = o->width < 20 + 36 * (w + 66) / 5;
+	for (int side = 0; side < 2; side++)
+		for (unsigned i = 0; i < o->nseries; i++) {
+			if (o->series[i].below != side)
+				continue;
+			esc(label, sizeof(label), o->series[i].label);
+			if (side)
+				ga(a, "CDEF:n%u=z%u,-1,*", i, i);
+			ga(a, "VDEF:a%u=d%u,AVERAGE", i, i);
+			ga(a, "VDEF:p%u=d%u,95,PERCENTNAN", i, i);
+			ga(a, "VDEF:x%u=d%u,MAXIMUM", i, i);
+			ga(a, "AREA:%c%u#%06x:%-*s %s%s%s", side ? 'n' : 'z',
+			    i, (unsigned)o->series[i].color, (int)w, label,
+			    side ? "(below)" : "(above)", narrow ? "\\n" : "",
+			    first[side] ? "" : ":STACK");
+			first[side] = 0;
+			/* aligned columns, or as short as can be */
+			ga(a, "GPRINT:a%u:  avg %s %%s%s", i, narrow ?
+			    "%.2lf" : "%6.2lf", g_unit[u]);
+			ga(a, "GPRINT:p%u: 95th %s %%s%s", i, narrow ?
+			    "%.2lf" : "%6.2lf", g_unit[u]);
+			ga(a, "GPRINT:x%u: max %s %%s%s\\n", i, narrow ?
+			    "%.2lf" : "%6.2lf", g_unit[u]);
+		}
+	if (!first[1])
+		ga(a, "HRULE:0#333333");
+}
+
+/* Alert lines, note marks, footer. */
+static void
+ga_rules(struct gargs *a, const struct rrd_graph_opts *o)
+{
+	static const uint32_t hc[] = { 0xff7f0e, 0x9467bd, 0x8c564b };
+	char label[512];
+	unsigned i;
+
+	for (i = 0; i < o->nhrules && i < RRDSTORE_GRAPH_MAXRULES; i++) {
+		esc(label, sizeof(label), o->hrules[i].label);
+		ga(a, "HRULE:%.17g#%06x:%s\\n", o->hrules[i].value,
+		    (unsigned)hc[i % 3], label);
+	}
+	for (i = 0; i < o->nvrules && i < RRDSTORE_GRAPH_MAXRULES; i++) {
+		esc(label, sizeof(label), o->vrules[i].label);
+		ga(a, "VRULE:%lld#cc0000:%s\\n", (long long)o->vrules[i].t,
+		    label);
+	}
+	if (o->footer != NULL) {
+		esc(label, sizeof(label), o->footer);
+		ga(a, "COMMENT:%s\\r", label);
+	}
+}
+
+/* Write the image blob of info to out. */
+static int
+write_image(rrd_info_t *info, FILE *out, char *err, size_t errlen)
+{
+	for (rrd_info_t *i = info; i != NULL; i = i->next)
+		if (i->type == RD_I_BLO && strcmp(i->key, "image") == 0) {
+			if (fwrite(i->value.u_blo.ptr, 1, i->value.u_blo.size,
+			    out) != i->value.u_blo.size || fflush(out) != 0) {
+				seterr(err, errlen, "write error: %s",
+				    strerror(errno));
+				return -1;
+			}
+			return 0;
+		}
+	seterr(err, errlen, "graph: librrd returned no image");
+	return -1;
+}
+
+int
+rrdstore_graph(const struct rrd_graph_opts *o, FILE *out, char *err,
+    size_t errlen)
+{
+	struct gargs a = { .n = 0 };
+	rrd_info_t *info;
+	double ext[2];
+	int u = o->unit >= 0 && o->unit <= 2 ? o->unit : 0, rc;
+
+	if (o->nseries == 0 || o->nseries > RRDSTORE_GRAPH_MAXSERIES ||
+	    (!o->stacked && o->nseries != 1)) {
+		seterr(err, errlen, "graph: 1 to %d series, one unstacked",
+		    RRDSTORE_GRAPH_MAXSERIES);
+		return -1;
+	}
+	if (graph_extent(o, u, ext, err, errlen) == -1)
+		return -1;
+	ga_head(&a, o, u, ext);
+	ga_defs(&a, o, u);
+	if (o->stacked)
+		ga_stacked(&a, o, u);
+	else
+		ga_single(&a, o, u);
+	ga_rules(&a, o);
+	if (a.oom) {
+		ga_free(&a);
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	rrd_clear_error();
+	info = rrd_graph_v(a.n, a.v);
+	ga_free(&a);
+	if (info == NULL || rrd_test_error()) {
+		seterr(err, errlen, "graph: %s", rrd_msg());
+		if (info != NULL)
+			rrd_info_free(info);
+		return -1;
+	}
+	rc = write_image(info, out, err, errlen);
+	rrd_info_free(info);
+	return rc;
 }

@@ -13,6 +13,8 @@
 #define FLOWKEEP_RRDSTORE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 /* One step's rates, for the step ending at t (a multiple of the step). */
@@ -44,24 +46,56 @@ int rrdstore_update(const char *path, const struct rrd_sample *s, size_t n,
 /* Last update time of the RRD, or -1 with err set. */
 time_t rrdstore_last(const char *path, char *err, size_t errlen);
 
-/* What a tracking graph shows. */
+/* One series of a graph: a tracking's RRD. */
+struct rrd_graph_series {
+	const char	*rrd;		/* path */
+	const char	*label;		/* legend */
+	uint32_t	 color;		/* 0xRRGGBB */
+	int		 below;		/* stacked: drawn below the axis */
+};
+
+/* A horizontal line at value (alert threshold) or a vertical mark at t
+ * (a note), with its legend. */
+struct rrd_graph_rule {
+	double		 value;
+	time_t		 t;
+	const char	*label;
+};
+
+/* What a graph shows. */
 struct rrd_graph_opts {
 	const char	*title;
 	time_t		 start, end;	/* seconds since the epoch */
 	unsigned	 width, height;	/* of the whole PNG, pixels */
 	int		 unit;		/* 0 bits/s, 1 packets/s, 2 flows/s */
-	double		 threshold;	/* alert line, 0 = none */
+	const struct rrd_graph_series *series;
+	unsigned	 nseries;
+	int		 stacked;	/* a group: series stacked */
+	const struct rrd_graph_rule *hrules, *vrules;
+	unsigned	 nhrules, nvrules;
+	const char	*footer;	/* bottom right line, or NULL */
 };
 
+#define RRDSTORE_GRAPH_MAXSERIES	32
+#define RRDSTORE_GRAPH_MAXRULES		8
+
 /*
- * Draw the RRD as a PNG (png "-" = standard output): the average as an
- * area, the step maxima as a line, the 95th percentile as a dashed line,
- * and average, 95th percentile and peak in the legend; the threshold as a
- * line when set.  Not thread safe (librrd's graph parses options with
- * getopt): for the CLI and the web handlers, not the daemon.  0 or -1
- * with err set.
+ * Draw a PNG of o->width x o->height pixels and write it to out.
+ *
+ * One series, not stacked (a tracking): its averages as an area, its step
+ * maxima as a "peak" line, the 95th percentile of the averages as a dashed
+ * line, and maximum, 95th percentile, average and minimum in the legend.
+ * Stacked (a group): the series as areas stacked upwards from the axis in
+ * order, those marked below stacked downwards (negated), each with its
+ * average, 95th percentile and maximum in the legend.  Either way: the
+ * hrules as lines, the vrules as vertical marks, a legend, time labels in
+ * local time (TZ), and value labels carrying their unit with a power of
+ * 1000 prefix (b/s, kb/s, Mb/s, Gb/s).
+ *
+ * Not thread safe (librrd's graph parses options with getopt): for the
+ * CLI and web handlers, not the daemon.  0 or -1 with err set.
  */
-int rrdstore_graph(const char *rrd, const char *png,
-    const struct rrd_graph_opts *o, char *err, size_t errlen);
+int rrdstore_graph(const struct rrd_graph_opts *o, FILE *out, char *err,
+    size_t errlen);
 
 #endif /* FLOWKEEP_RRDSTORE_H */
