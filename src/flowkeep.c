@@ -59,8 +59,10 @@ static const struct command commands[] = {
 	    "print flow file headers (like flow-header)" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
-	{ "track", cmd_track, "track list|show|add|rm|restore|alerts|backfill|note "
-	    "[NAME] [TEXT] [--at T] [--filter EXPR] [--multiplier N] [--notes TEXT] "
+	{ "track", cmd_track,
+	    "track list|show|add|rm|restore|alerts|backfill|note "
+	    "[NAME] [TEXT] [--at T] [--filter EXPR] [--multiplier N] "
+	    "[--notes TEXT] "
 	    "[--from T --to T [--replace] [FILE|DIR]...] [--dir DIR] "
 	    "[--rrd-dir DIR] [--config FILE] [--socket PATH]",
 	    "manage live trackings" },
@@ -75,7 +77,8 @@ static const struct command commands[] = {
 	    "[--dir DIR] [--group-dir DIR] [--config FILE] | "
 	    "graph flows [FILTER] --from T --to T [--bucket S] "
 	    "[--unit bits|packets|flows] [--multiplier N] [--size WxH] "
-	    "[--png FILE|-] [--config FILE] [FILE|DIR]...",
+	    "[--png FILE|-] [--top N] [--stack srcip|dstip|srcport|dstport] "
+	    "[--output text|csv|json] [--config FILE] [FILE|DIR]...",
 	    "draw a tracking, a group, or stored flows over time as a PNG "
 	    "(doc/graphs.md)" },
 	{ "help", cmd_help, "help", "this list" },

@@ -1,14 +1,12 @@
 /*
- * render_png.c - a time series as a PNG with libgd (see render_png.h):
- * filled area and line, a grid with unit labels (b/s, Kb/s, Mb/s, Gb/s,
- * powers of 1000 as network rates are), local-time labels, a title, and a
- * legend with max, 95th percentile, average and min.
+ * render_png.c - graphs of stored flows with libgd (see render_png.h).
  */
-#define _GNU_SOURCE	/* localtime_r */
+#define _GNU_SOURCE	/* localtime_r, tm_gmtoff */
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,15 +15,26 @@
 
 #include "render_png.h"
 
-static const char *const unit_name[3] = { "b/s", "packets/s", "flows/s" };
+static const char *const unit_name[3] = { "b/s", "pkt/s", "flows/s" };
 
-/* value with a 1000-based prefix and the unit: "12.5 Mb/s" */
-static void
-fmt_rate(char *buf, size_t len, double v, int unit)
+/* The plot and what every part of the drawing needs. */
+struct canvas {
+	gdImagePtr	 im;
+	gdFontPtr	 font;
+	int		 fg, grid, p95c;
+	int		 px0, px1, py0, py1;	/* plot area */
+	double		 ymax;
+	const struct timeseries *ts;		/* the window and buckets */
+};
+
+void
+render_fmt_rate(char *buf, size_t len, double v, int unit)
 {
 	static const char pre[] = " kMGTP";
 	unsigned k = 0;
 
+	if (unit < 0 || unit > 2)
+		unit = 0;
 	while (fabs(v) >= 1000 && k < 5) {
 		v /= 1000;
 		k++;
@@ -36,143 +45,322 @@ fmt_rate(char *buf, size_t len, double v, int unit)
 		snprintf(buf, len, "%.3g %c%s", v, pre[k], unit_name[unit]);
 }
 
-/* The smallest of 1, 2, 2.5, 5 x 10^k at or above v (v > 0). */
+/* The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k at or above v
+ * (v > 0): the top of the axis, a fifth of it a round grid step. */
 static double
 nice_ceil(double v)
 {
-	static const double steps[] = { 1, 2, 2.5, 5, 10 };
+	static const double steps[] = { 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 };
 	double e = pow(10, floor(log10(v)));
 
-	for (unsigned i = 0; i < 5; i++)
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i] * e >= v * (1 - 1e-12))
 			return steps[i] * e;
 	return 10 * e;
 }
 
-int
-render_ts_png(const struct timeseries *ts, int unit, const char *title,
-    unsigned w, unsigned h, const char *path, char *err, size_t errlen)
+static int
+color(gdImagePtr im, uint32_t rgb)
 {
-	static const unsigned ticks[] = { 60, 300, 600, 900, 1800, 3600,
-	    7200, 10800, 21600, 43200, 86400, 172800, 604800 };
-	gdFontPtr font = gdFontGetSmall();
-	gdImagePtr im;
-	struct ts_stats st;
-	int bg, fg, grid, fill, line, p95c;
-	int left = 78, right = 16, top = 26, bottom = 58;
-	int px0, px1, py0, py1;
-	double ymax, span_s;
-	uint64_t t0 = ts->from_ms / 1000, t1;
-	unsigned i, tick = ticks[12];
-	char buf[256], a[40], b[40], c[40], d[40];
-	FILE *fp;
+	return gdImageColorAllocate(im, (int)(rgb >> 16) & 255,
+	    (int)(rgb >> 8) & 255, (int)rgb & 255);
+}
 
-	if (w < 300 || h < 150 || w > 4000 || h > 3000) {
-		snprintf(err, errlen, "graph size %ux%u: 300x150 to 4000x3000",
-		    w, h);
-		return -1;
+static void
+text(struct canvas *c, int x, int y, const char *s, int col)
+{
+	gdImageString(c->im, c->font, x, y, (unsigned char *)(uintptr_t)s,
+	    col);
+}
+
+static int
+yof(const struct canvas *c, double v)
+{
+	int y = c->py1 - (int)(v / c->ymax * (c->py1 - c->py0));
+
+	return y < c->py0 ? c->py0 : y;
+}
+
+static int
+xof(const struct canvas *c, unsigned bucket)
+{
+	return c->px0 + (int)((double)bucket * (c->px1 - c->px0) /
+	    c->ts->n);
+}
+
+/* Value grid and labels: 5 intervals up to ymax. */
+static void
+draw_yaxis(struct canvas *c, int unit)
+{
+	char buf[64];
+
+	for (unsigned i = 0; i <= 5; i++) {
+		int y = c->py1 - (c->py1 - c->py0) * (int)i / 5;
+
+		gdImageLine(c->im, c->px0, y, c->px1, y, c->grid);
+		render_fmt_rate(buf, sizeof(buf), c->ymax * i / 5, unit);
+		text(c, c->px0 - 4 - (int)strlen(buf) * c->font->w,
+		    y - c->font->h / 2, buf, c->fg);
 	}
-	if ((im = gdImageCreateTrueColor((int)w, (int)h)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	bg = gdImageColorAllocate(im, 255, 255, 255);
-	fg = gdImageColorAllocate(im, 40, 40, 40);
-	grid = gdImageColorAllocate(im, 222, 222, 222);
-	fill = gdImageColorAllocate(im, 150, 185, 235);
-	line = gdImageColorAllocate(im, 31, 63, 122);
-	p95c = gdImageColorAllocate(im, 217, 83, 79);
-	gdImageFilledRectangle(im, 0, 0, (int)w - 1, (int)h - 1, bg);
-	px0 = left;
-	px1 = (int)w - right;
-	py0 = top;
-	py1 = (int)h - bottom;
+}
 
-	ts_stats(ts, unit, &st);
-	ymax = st.max > 0 ? nice_ceil(st.max * 1.05) : 1;
+/* Time grid and labels in local time: the smallest tick that leaves
+ * room for each label. */
+static void
+draw_xaxis(struct canvas *c)
+{
+	static const unsigned ticks[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300,
+	    600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800,
+	    604800, 2419200 };
+	double span = (double)c->ts->n * (double)c->ts->bucket_ms / 1000.0;
+	long long t0 = (long long)(c->ts->from_ms / 1000), off;
+	int room = ((int)strlen(span > 86400 ? "00-00 00:00" : span >= 600 ?
+	    "00:00" : "00:00:00") + 3) * c->font->w;
+	unsigned tick = ticks[20];
+	time_t tt = (time_t)t0;
+	struct tm tm;
+	char buf[64];
 
-	/* title */
-	gdImageString(im, font, (int)(w - strlen(title) * font->w) / 2, 6,
-	    (unsigned char *)title, fg);
-	/* y grid and labels: 5 intervals */
-	for (i = 0; i <= 5; i++) {
-		int y = py1 - (int)((py1 - py0) * i / 5);
-
-		gdImageLine(im, px0, y, px1, y, grid);
-		fmt_rate(buf, sizeof(buf), ymax * i / 5, unit);
-		gdImageString(im, font, px0 - 4 - (int)strlen(buf) * font->w,
-		    y - font->h / 2, (unsigned char *)buf, fg);
-	}
-	/* x grid: the smallest tick giving at most 8 labels */
-	span_s = (double)ts->n * (double)ts->bucket_ms / 1000.0;
-	for (i = 0; i < sizeof(ticks) / sizeof(ticks[0]); i++)
-		if (span_s / ticks[i] <= 8) {
+	for (unsigned i = 0; i < sizeof(ticks) / sizeof(ticks[0]); i++)
+		if ((double)(c->px1 - c->px0) / (span / ticks[i]) >= room) {
 			tick = ticks[i];
 			break;
 		}
-	t1 = t0 + (uint64_t)span_s;
-	for (uint64_t t = (t0 / tick + 1) * tick; t < t1; t += tick) {
-		int x = px0 + (int)((double)(t - t0) / span_s * (px1 - px0));
-		time_t tt = (time_t)t;
-		struct tm tm;
+	localtime_r(&tt, &tm);
+	off = tm.tm_gmtoff;	/* align ticks on local time */
+	for (long long t = ((t0 + off) / tick + 1) * tick - off;
+	    t < t0 + (long long)span; t += tick) {
+		int x = c->px0 + (int)((double)(t - t0) / span *
+		    (c->px1 - c->px0));
 
-		/* align to local midnight-based ticks for days */
+		tt = (time_t)t;
 		localtime_r(&tt, &tm);
-		strftime(buf, sizeof(buf), span_s > 86400 ? "%m-%d %H:%M" :
-		    "%H:%M", &tm);
-		gdImageLine(im, x, py0, x, py1, grid);
-		gdImageString(im, font, x - (int)strlen(buf) * font->w / 2,
-		    py1 + 4, (unsigned char *)buf, fg);
+		if (span > 86400)
+			strftime(buf, sizeof(buf), "%m-%d %H:%M", &tm);
+		else if (span >= 600)
+			strftime(buf, sizeof(buf), "%H:%M", &tm);
+		else
+			strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+		gdImageLine(c->im, x, c->py0, x, c->py1, c->grid);
+		x -= (int)strlen(buf) * c->font->w / 2;
+		if (x + (int)strlen(buf) * c->font->w > gdImageSX(c->im) - 2)
+			x = gdImageSX(c->im) - 2 - (int)strlen(buf) *
+			    c->font->w;
+		text(c, x, c->py1 + 4, buf, c->fg);
 	}
-	/* the series: filled area, then its outline */
-	for (i = 0; i < ts->n; i++) {
-		double v = ts_rate(ts, i, unit);
-		int xa = px0 + (int)((double)i * (px1 - px0) / ts->n);
-		int xb = px0 + (int)((double)(i + 1) * (px1 - px0) / ts->n);
-		int y = py1 - (int)(v / ymax * (py1 - py0));
+}
 
-		if (y < py1)
-			gdImageFilledRectangle(im, xa, y, xb, py1 - 1, fill);
-		gdImageLine(im, xa, y, xb, y, line);
-		if (i + 1 < ts->n) {
-			double v2 = ts_rate(ts, i + 1, unit);
-			int y2 = py1 - (int)(v2 / ymax * (py1 - py0));
+/* The series stacked bucket by bucket, then the outline of the sum. */
+static void
+draw_stack(struct canvas *c, const struct render_series *s, unsigned n,
+    int unit, const int *cols, const double *sum, int line)
+{
+	for (unsigned b = 0; b < c->ts->n; b++) {
+		int xa = xof(c, b), xb = xof(c, b + 1);
+		double acc = 0;
 
-			gdImageLine(im, xb, y, xb, y2, line);
+		for (unsigned i = 0; i < n; i++) {
+			double v = ts_rate(s[i].ts, b, unit);
+			int ya = yof(c, acc), yb = yof(c, acc + v);
+
+			acc += v;
+			if (yb < ya)
+				gdImageFilledRectangle(c->im, xa, yb, xb,
+				    ya - (i == 0), cols[i]);
 		}
+		gdImageLine(c->im, xa, yof(c, sum[b]), xb, yof(c, sum[b]),
+		    line);
+		if (b + 1 < c->ts->n)
+			gdImageLine(c->im, xb, yof(c, sum[b]), xb,
+			    yof(c, sum[b + 1]), line);
 	}
-	/* 95th percentile, dashed */
-	if (st.p95 > 0) {
-		int y = py1 - (int)(st.p95 / ymax * (py1 - py0));
+}
 
-		gdImageDashedLine(im, px0, y, px1, y, p95c);
+/* Legend entries laid out in rows from y; returns the rows (drawing
+ * only when draw is set). */
+static int
+draw_legend(struct canvas *c, const struct render_series *s, unsigned n,
+    const int *cols, int y, int draw)
+{
+	int x = c->px0, rows = 1, fw = c->font->w;
+
+	for (unsigned i = 0; i < n; i++) {
+		int wid;
+
+		if (s[i].label == NULL)
+			continue;
+		wid = 14 + (int)strlen(s[i].label) * fw + 2 * fw;
+		if (x > c->px0 && x + wid > c->px1) {
+			x = c->px0;
+			y += c->font->h + 3;
+			rows++;
+		}
+		if (draw) {
+			gdImageFilledRectangle(c->im, x, y + 2, x + 9, y + 11,
+			    cols[i]);
+			gdImageRectangle(c->im, x, y + 2, x + 9, y + 11,
+			    c->fg);
+			text(c, x + 14, y, s[i].label, c->fg);
+		}
+		x += wid;
 	}
-	gdImageRectangle(im, px0, py0, px1, py1, fg);
-	/* legend */
-	fmt_rate(a, sizeof(a), st.max, unit);
-	fmt_rate(b, sizeof(b), st.p95, unit);
-	fmt_rate(c, sizeof(c), st.avg, unit);
-	fmt_rate(d, sizeof(d), st.min, unit);
-	snprintf(buf, sizeof(buf), "max %s   95th %s   avg %s   min %s", a, b,
-	    c, d);
-	gdImageFilledRectangle(im, px0, (int)h - 22, px0 + 10, (int)h - 14,
-	    fill);
-	gdImageLine(im, px0 + 16, (int)h - 18, px0 + 26, (int)h - 18, p95c);
-	gdImageString(im, font, px0 + 32, (int)h - 24, (unsigned char *)buf,
-	    fg);
+	return rows;
+}
 
-	if (strcmp(path, "-") == 0)
-		fp = stdout;
-	else if ((fp = fopen(path, "wb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		gdImageDestroy(im);
+/* max / 95th / avg / min of the sum, and the dashed 95th key, on one
+ * line or, when narrow, two; returns the lines (drawing when draw). */
+static int
+draw_stats(struct canvas *c, const struct ts_stats *st, int unit, int y,
+    int draw)
+{
+	char l1[128], l2[128], a[40], b[40], d[40], e[40];
+	int x = c->px0 + 16, lines = 1;
+	size_t n;
+
+	render_fmt_rate(a, sizeof(a), st->max, unit);
+	render_fmt_rate(b, sizeof(b), st->p95, unit);
+	render_fmt_rate(d, sizeof(d), st->avg, unit);
+	render_fmt_rate(e, sizeof(e), st->min, unit);
+	snprintf(l1, sizeof(l1), "max %s   95th %s   ", a, b);
+	snprintf(l2, sizeof(l2), "avg %s   min %s", d, e);
+	n = strlen(l1);
+	if (x + (int)(n + strlen(l2)) * c->font->w > gdImageSX(c->im) - 4)
+		lines = 2;
+	else
+		snprintf(l1 + n, sizeof(l1) - n, "%s", l2);
+	if (!draw)
+		return lines;
+	gdImageDashedLine(c->im, c->px0, y + 7, c->px0 + 10, y + 7, c->p95c);
+	text(c, x, y, l1, c->fg);
+	if (lines == 2)
+		text(c, x, y + c->font->h + 3, l2, c->fg);
+	return lines;
+}
+
+static int
+write_png(gdImagePtr im, FILE *fp, char *err, size_t errlen)
+{
+	int size, rc = 0;
+	void *png = gdImagePngPtr(im, &size);
+
+	if (png == NULL) {
+		snprintf(err, errlen, "PNG encoding failed");
 		return -1;
 	}
-	gdImagePng(im, fp);
-	gdImageDestroy(im);
-	if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0) {
-		snprintf(err, errlen, "%s: write error", path);
+	if (fwrite(png, 1, (size_t)size, fp) != (size_t)size ||
+	    fflush(fp) != 0) {
+		snprintf(err, errlen, "write error: %s", strerror(errno));
+		rc = -1;
+	}
+	gdFree(png);
+	return rc;
+}
+
+/* Left margin: room for the widest value label. */
+static int
+left_margin(const struct canvas *c, int unit)
+{
+	char buf[64];
+	size_t m = 0;
+
+	for (unsigned i = 0; i <= 5; i++) {
+		render_fmt_rate(buf, sizeof(buf), c->ymax * i / 5, unit);
+		if (strlen(buf) > m)
+			m = strlen(buf);
+	}
+	return (int)m * c->font->w + 10;
+}
+
+/* Canvas, colours and plot area; -1 when out of memory. */
+static int
+setup(struct canvas *c, const struct render_series *s, unsigned n,
+    int unit, unsigned w, unsigned h, const double *sum, int *cols)
+{
+	struct ts_stats st;
+	int rows;
+
+	memset(c, 0, sizeof(*c));
+	if ((c->im = gdImageCreateTrueColor((int)w, (int)h)) == NULL)
 		return -1;
+	c->font = gdFontGetSmall();
+	c->ts = s[0].ts;
+	gdImageFilledRectangle(c->im, 0, 0, (int)w - 1, (int)h - 1,
+	    color(c->im, 0xffffff));
+	c->fg = color(c->im, 0x282828);
+	c->grid = color(c->im, 0xdedede);
+	c->p95c = color(c->im, 0xd62728);
+	for (unsigned i = 0; i < n; i++)
+		cols[i] = color(c->im, s[i].color);
+	ts_stats_of(sum, c->ts->n, &st);
+	c->ymax = st.max > 0 ? nice_ceil(st.max * 1.05) : 1;
+	c->px0 = left_margin(c, unit);
+	c->px1 = (int)w - 16;
+	c->py0 = 26;
+	rows = draw_legend(c, s, n, cols, 0, 0) * (n > 1);
+	rows += draw_stats(c, &st, unit, 0, 0);
+	c->py1 = (int)h - 20 - (1 + rows) * (c->font->h + 3);
+	if (c->py1 - c->py0 < 40) {
+		gdImageDestroy(c->im);
+		c->im = NULL;
+		return -2;
 	}
 	return 0;
+}
+
+int
+render_flows_png(const struct render_series *s, unsigned n, int unit,
+    const char *title, unsigned w, unsigned h, FILE *fp, char *err,
+    size_t errlen)
+{
+	struct canvas c;
+	struct ts_stats st;
+	int cols[RENDER_PNG_MAXSERIES], rc;
+	double *sum;
+
+	if (w < 300 || h < 150 || w > 4000 || h > 3000 || n == 0 ||
+	    n > RENDER_PNG_MAXSERIES) {
+		snprintf(err, errlen, "graph size %ux%u: 300x150 to 4000x3000, "
+		    "1 to %d series", w, h, RENDER_PNG_MAXSERIES);
+		return -1;
+	}
+	if ((sum = calloc(s[0].ts->n, sizeof(double))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned b = 0; b < s[0].ts->n; b++)
+		for (unsigned i = 0; i < n; i++)
+			sum[b] += ts_rate(s[i].ts, b, unit);
+	if ((rc = setup(&c, s, n, unit, w, h, sum, cols)) != 0) {
+		free(sum);
+		snprintf(err, errlen, rc == -2 ? "graph size %ux%u: too small "
+		    "for %u legend entries" : "out of memory", w, h, n);
+		return -1;
+	}
+	ts_stats_of(sum, c.ts->n, &st);
+	text(&c, (int)(w - strlen(title) * (size_t)c.font->w) / 2, 6, title,
+	    c.fg);
+	draw_yaxis(&c, unit);
+	draw_xaxis(&c);
+	draw_stack(&c, s, n, unit, cols, sum, color(c.im, 0x1f3f7a));
+	if (st.p95 > 0)
+		gdImageDashedLine(c.im, c.px0, yof(&c, st.p95), c.px1,
+		    yof(&c, st.p95), c.p95c);
+	gdImageRectangle(c.im, c.px0, c.py0, c.px1, c.py1, c.fg);
+	rc = draw_stats(&c, &st, unit, c.py1 + c.font->h + 10, 1);
+	if (n > 1)
+		draw_legend(&c, s, n, cols, c.py1 + c.font->h + 10 +
+		    rc * (c.font->h + 3), 1);
+	free(sum);
+	rc = write_png(c.im, fp, err, errlen);
+	gdImageDestroy(c.im);
+	return rc;
+}
+
+int
+render_ts_png(const struct timeseries *ts, int unit, const char *title,
+    unsigned w, unsigned h, FILE *fp, char *err, size_t errlen)
+{
+	struct render_series s = { ts, NULL, 0x96b9eb };
+
+	return render_flows_png(&s, 1, unit, title, w, h, fp, err, errlen);
 }

@@ -235,6 +235,29 @@ ga_free(struct gargs *a)
 	a->n = 0;
 }
 
+/* Run librrd's graph on the arguments (freed); NULL with err set. */
+static rrd_info_t *
+ga_run(struct gargs *a, char *err, size_t errlen)
+{
+	rrd_info_t *info;
+
+	if (a->oom) {
+		ga_free(a);
+		seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	rrd_clear_error();
+	info = rrd_graph_v(a->n, a->v);
+	ga_free(a);
+	if (info == NULL || rrd_test_error()) {
+		seterr(err, errlen, "graph: %s", rrd_msg());
+		if (info != NULL)
+			rrd_info_free(info);
+		return NULL;
+	}
+	return info;
+}
+
 /* Legend text as rrdtool reads it: ':' escaped, no backslashes or '%'. */
 static void
 esc(char *buf, size_t len, const char *s)
@@ -372,20 +395,8 @@ graph_extent(const struct rrd_graph_opts *o, int u, double *ext,
 	ga(&a, "VDEF:dnx=dn,MAXIMUM");
 	ga(&a, "PRINT:upx:%%le");
 	ga(&a, "PRINT:dnx:%%le");
-	if (a.oom) {
-		ga_free(&a);
-		seterr(err, errlen, "out of memory");
+	if ((info = ga_run(&a, err, errlen)) == NULL)
 		return -1;
-	}
-	rrd_clear_error();
-	info = rrd_graph_v(a.n, a.v);
-	ga_free(&a);
-	if (info == NULL || rrd_test_error()) {
-		seterr(err, errlen, "graph: %s", rrd_msg());
-		if (info != NULL)
-			rrd_info_free(info);
-		return -1;
-	}
 	for (i = info; i != NULL; i = i->next)
 		if (i->type == RD_I_STR && strncmp(i->key, "print[", 6) == 0 &&
 		    sscanf(i->value.u_str, "%le", &v) == 1 && isfinite(v)) {
@@ -534,20 +545,8 @@ rrdstore_graph(const struct rrd_graph_opts *o, FILE *out, char *err,
 	else
 		ga_single(&a, o, u);
 	ga_rules(&a, o);
-	if (a.oom) {
-		ga_free(&a);
-		seterr(err, errlen, "out of memory");
+	if ((info = ga_run(&a, err, errlen)) == NULL)
 		return -1;
-	}
-	rrd_clear_error();
-	info = rrd_graph_v(a.n, a.v);
-	ga_free(&a);
-	if (info == NULL || rrd_test_error()) {
-		seterr(err, errlen, "graph: %s", rrd_msg());
-		if (info != NULL)
-			rrd_info_free(info);
-		return -1;
-	}
 	rc = write_image(info, out, err, errlen);
 	rrd_info_free(info);
 	return rc;

@@ -5,10 +5,13 @@
 # colours refused with exit 2), `flowkeep track note`, and `flowkeep graph
 # track|group` give PNGs of the requested sizes (width and height read
 # from the PNG header), to a file and to standard output; missing RRDs
-# and bad periods are refused.
+# and bad periods are refused.  Then `graph flows` over 70 known flows
+# stored by a private flowkeepd: the top flows and the top contributors
+# (destination ports, sources) as CSV and JSON with their exact amounts,
+# and stacked PNGs of the requested size.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
-need_prog "$FLOWKEEP"
+need_prog "$FLOWKEEP" "$FLOWKEEPD" "$UDPSEND"
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 command -v rrdtool >/dev/null || { echo "SKIP: rrdtool missing"; exit 77; }
 make_tmp
@@ -149,5 +152,82 @@ mv "$RRD/in-mail.rrd" "$RRD/in-mail.moved"
     --png "$T/x.png" >"$T/out" 2>&1
 [ $? = 1 ] && grep -q "in-mail.rrd" "$T/out" && [ ! -e "$T/x.png" ] ||
     fail "group with a missing RRD: $(cat "$T/out")"
+
+echo "== graph flows: top flows and top contributors"
+# lib/mkv5.py: flow i (0..69) from 192.0.2.(i+1) to port 80, 53 or none
+# (TCP, UDP, ICMP by i % 3) with 100 (i + 1) octets and i + 1 packets,
+# all 60 to 51 s before U (now: the file selection goes by file names).
+U=$(date +%s)
+python3 "$LIB/mkv5.py" "$T/v5.lpb" "$U" || fail "mkv5.py"
+CTL=$T/ctl
+PORT=$(free_port)
+fk_start "$T/log" "$CTL" -D -w "$T/w" -z0 -N 0 --control "$CTL" \
+    --statefile "$T/state" "127.0.0.1/0/$PORT"
+"$UDPSEND" 127.0.0.1 "$PORT" "$T/v5.lpb" >/dev/null
+sleep 0.5
+fk_stop TERM || fail "flowkeepd exit status"
+ft=$(find "$T/w" -name 'ft-*')
+[ -n "$ft" ] || fail "no flow file"
+W0=$((U - 120))
+W1=$((U + 60))
+# shellcheck disable=SC2086
+"$FLOWKEEP" graph flows "" --from $W0 --to $W1 --bucket 60 --top 3 \
+    --output csv --png "$T/top.png" $ft >"$T/top.csv" 2>"$T/err" ||
+    fail "graph flows --top: $(cat "$T/err")"
+sed 's/^/  | /' "$T/top.csv"
+grep -q "^buckets 3 flows 70 max 33133.3 " "$T/err" ||
+    fail "graph flows: the figures are not on standard error"
+cut -d, -f4-9 "$T/top.csv" >"$T/got"
+printf '%s\n' "src,sport,dst,dport,proto,octets" \
+    "192.0.2.70,1093,198.51.100.234,80,6,7000" \
+    "192.0.2.69,1092,198.51.100.227,0,1,6900" \
+    "192.0.2.68,1091,198.51.100.220,53,17,6800" >"$T/want"
+diff "$T/want" "$T/got" || fail "graph flows --top: not the 3 biggest"
+png_size "$T/top.png" 900 320
+# shellcheck disable=SC2086
+"$FLOWKEEP" graph flows "" --from $W0 --to $W1 --bucket 60 \
+    --stack dstport --top 3 --output csv --size 700x360 \
+    --png "$T/stack-dport.png" $ft >"$T/st.csv" 2>"$T/err" ||
+    fail "graph flows --stack: $(cat "$T/err")"
+sed 's/^/  | /' "$T/st.csv"
+# TCP to 80: i = 0, 3 .. 69; UDP to 53: i = 1 .. 67; ICMP is "other"
+cut -d, -f1-4 "$T/st.csv" >"$T/got"
+printf '%s\n' "rank,dstport,octets,percent" "1,80,85200,34.3" \
+    "2,53,80500,32.4" "3,other,82800,33.3" >"$T/want"
+diff "$T/want" "$T/got" || fail "graph flows --stack dstport: amounts"
+png_size "$T/stack-dport.png" 700 360
+# shellcheck disable=SC2086
+"$FLOWKEEP" graph flows "proto 6" --from $W0 --to $W1 --bucket 10 \
+    --unit packets --stack srcip --top 10 --output json \
+    --png "$T/stack-src.png" $ft >"$T/st.json" 2>"$T/err" ||
+    fail "graph flows --stack srcip: $(cat "$T/err")"
+python3 - "$T/st.json" <<'PY' || fail "graph flows --stack srcip: JSON"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+got = [(r["srcip"], r["packets"]) for r in rows]
+# TCP flows are i = 0, 3 .. 69 with i + 1 packets: the 10 biggest are
+# i = 69 .. 42, the other 14 (i = 0 .. 39) are "other"
+want = [("192.0.2.%d" % (i + 1), i + 1) for i in range(69, 41, -3)]
+want.append(("other", sum(i + 1 for i in range(0, 42, 3))))
+print("  srcip by packets: %s" % got)
+assert got == want, (got, want)
+PY
+png_size "$T/stack-src.png" 900 320
+# shellcheck disable=SC2086
+"$FLOWKEEP" graph flows "" --from $W0 --to $W1 --bucket 60 --size 400x200 \
+    --png - $ft >"$T/flows-stdout.png" 2>"$T/err" || fail "graph flows --png -"
+png_size "$T/flows-stdout.png" 400 200
+grep -q "^buckets 3 flows 70 " "$T/err" ||
+    fail "graph flows --png -: the figures belong on standard error"
+usage_exit2 "stack of 2" "$FLOWKEEP" graph flows "" --from $W0 --to $W1 \
+    --stack srcip --top 2 "$T/w"
+usage_exit2 "bad stack key" "$FLOWKEEP" graph flows "" --from $W0 \
+    --to $W1 --stack proto "$T/w"
+usage_exit2 "bad --output" "$FLOWKEEP" graph flows "" --from $W0 \
+    --to $W1 --output xml --png "$T/x.png" "$T/w"
+usage_exit2 "table and PNG on stdout" "$FLOWKEEP" graph flows "" \
+    --from $W0 --to $W1 --top 5 --png - "$T/w"
+usage_exit2 "bad filter" "$FLOWKEEP" graph flows "port port" --from $W0 \
+    --to $W1 --png "$T/x.png" "$T/w"
 echo "PASS"
 exit 0
