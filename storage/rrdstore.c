@@ -351,6 +351,7 @@ ga_head(struct gargs *a, const struct rrd_graph_opts *o, int u,
 	ga(a, "--disable-rrdtool-tag");
 	ga(a, "--slope-mode");
 	ga(a, "--base=1000");
+	ga(a, "--vertical-label=%s per second", g_ds[u]);
 	ga(a, "--color=BACK#ffffff");
 	ga(a, "--color=CANVAS#ffffff");
 	ga(a, "--color=SHADEA#ffffff");
@@ -427,7 +428,8 @@ ga_single(struct gargs *a, const struct rrd_graph_opts *o, int u)
 	ga(a, "VDEF:min=d0,MINIMUM");
 	ga(a, "VDEF:peak=m0,MAXIMUM");
 	ga(a, "AREA:d0#%06x:%s, average", (unsigned)c, label);
-	ga(a, "LINE1:m0#1a2f5a:peak (step maximum)");
+	ga(a, "LINE1:m0#1a2f5a:peak (step maximum)%s",
+	    o->width < 640 ? "\\n" : "");
 	ga(a, "LINE2:p95#d62728:95th percentile\\n:dashes=6,3");
 	ga(a, "GPRINT:peak:Maximum %%.2lf %%s%s", g_unit[u]);
 	ga(a, "GPRINT:p95:  95th percentile %%.2lf %%s%s", g_unit[u]);
