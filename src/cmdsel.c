@@ -1,23 +1,13 @@
 /*
- * cmdsel.c - the selection options of the listing commands (cmdsel.h).
+ * cmdsel.c - the selection options of the listing commands (cmdsel.h):
+ * argv in, messages on stderr; the work is in cmdsel_core.c.
  */
-#define _GNU_SOURCE	/* strdup */
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "cmdsel.h"
-#include "config.h"
-#include "timearg.h"
-
-void
-cmdsel_init(struct cmdsel *cs)
-{
-	memset(cs, 0, sizeof(*cs));
-	cs->so.rule = SRC_ANY;
-}
 
 static void
 sel_warn(void *arg, const char *msg)
@@ -29,12 +19,11 @@ sel_warn(void *arg, const char *msg)
 static int
 add_path(struct cmdsel *cs, const char *p)
 {
-	if (cs->npaths >= CMDSEL_MAX_PATHS) {
+	if (cmdsel_add_path(cs, p) == -1) {
 		fprintf(stderr, "flowkeep: too many paths (at most %d)\n",
 		    CMDSEL_MAX_PATHS);
 		return -1;
 	}
-	cs->paths[cs->npaths++] = p;
 	return 0;
 }
 
@@ -126,108 +115,13 @@ missing:
 	return -1;
 }
 
-/* dir joined to the main workdir unless absolute; owned by cs. */
-static const char *
-root_path(struct cmdsel *cs, const char *main, const char *dir)
-{
-	size_t n;
-	char *p;
-
-	if (cs->nowned >= CMDSEL_MAX_PATHS)
-		return NULL;
-	if (dir == NULL || dir[0] == '/')
-		p = strdup(dir != NULL ? dir : main);
-	else {
-		n = strlen(main) + strlen(dir) + 2;
-		if ((p = malloc(n)) != NULL)
-			snprintf(p, n, "%s/%s", main, dir);
-	}
-	if (p != NULL)
-		cs->owned[cs->nowned++] = p;
-	return p;
-}
-
-static int
-data_trees(struct cmdsel *cs)
-{
-	static struct fk_config c;
-	char err[1024];
-	const char *p;
-	unsigned d, k;
-
-	config_defaults(&c);
-	if (cs->config != NULL &&
-	    config_parse_file(&c, cs->config, err, sizeof(err)) == -1) {
-		fprintf(stderr, "flowkeep: %s\n", err);
-		return -1;
-	}
-	if (cs->so.period_s == 0)
-		cs->so.period_s = 86400u / (unsigned)(c.rotations + 1);
-	if (cs->ndevices == 0) {
-		if ((p = root_path(cs, c.workdir, NULL)) == NULL)
-			goto oom;
-		return cs->npaths == 0 ? add_path(cs, p) : 0;
-	}
-	for (k = 0; k < cs->ndevices; k++) {
-		int all = strcmp(cs->devices[k], "all") == 0, found = 0;
-
-		for (d = 0; d < c.ndevices; d++) {
-			if (!all && strcmp(c.devices[d].name,
-			    cs->devices[k]) != 0)
-				continue;
-			found = 1;
-			if ((p = root_path(cs, c.workdir,
-			    c.devices[d].workdir)) == NULL)
-				goto oom;
-			if (add_path(cs, p) == -1)
-				return -1;
-		}
-		if (!found && !all) {
-			fprintf(stderr, "flowkeep: no device \"%s\" in %s\n",
-			    cs->devices[k], cs->config != NULL ? cs->config :
-			    "the default configuration");
-			return -1;
-		}
-	}
-	return 0;
-oom:
-	fprintf(stderr, "flowkeep: out of memory\n");
-	return -1;
-}
-
 int
 cmdsel_finish(struct cmdsel *cs)
 {
-	char err[512];
-	uint64_t now = timearg_now_ms();
+	char err[1024];
 
-	if (cs->from != NULL && timearg_parse(cs->from, now, &cs->so.from_ms,
-	    err, sizeof(err)) == -1) {
-		fprintf(stderr, "flowkeep: --from: %s\n", err);
-		return -1;
-	}
-	if (cs->to != NULL && timearg_parse(cs->to, now, &cs->so.to_ms,
-	    err, sizeof(err)) == -1) {
-		fprintf(stderr, "flowkeep: --to: %s\n", err);
-		return -1;
-	}
-	if (cs->from != NULL && cs->to == NULL)
-		cs->so.to_ms = now + 1;
-	if (cs->to != NULL && cs->from == NULL && cs->so.to_ms == 0)
-		cs->so.to_ms = 1;
-	if (cs->so.to_ms != 0 && cs->so.to_ms <= cs->so.from_ms) {
-		fprintf(stderr, "flowkeep: --to is not after --from\n");
-		return -1;
-	}
-	if (cs->ndevices > 0 || cs->config != NULL || (cs->npaths == 0 &&
-	    (cs->from != NULL || cs->to != NULL))) {
-		if (data_trees(cs) == -1)
-			return -1;
-	} else if (cs->npaths == 0)
-		add_path(cs, "-");
-	if (cs->filter_expr != NULL && (cs->filter = filter_compile(
-	    cs->filter_expr, NULL, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "flowkeep: --filter: %s\n", err);
+	if (cmdsel_resolve(cs, err, sizeof(err)) == -1) {
+		fprintf(stderr, "flowkeep: %s\n", err);
 		return -1;
 	}
 	cs->so.warn = sel_warn;
@@ -240,18 +134,7 @@ cmdsel_open(struct cmdsel *cs)
 	char err[512];
 	struct src *s;
 
-	if ((s = src_open(cs->paths, cs->npaths, &cs->so, err,
-	    sizeof(err))) == NULL)
+	if ((s = cmdsel_open_err(cs, err, sizeof(err))) == NULL)
 		fprintf(stderr, "flowkeep: %s\n", err);
 	return s;
-}
-
-void
-cmdsel_free(struct cmdsel *cs)
-{
-	for (unsigned i = 0; i < cs->nowned; i++)
-		free(cs->owned[i]);
-	cs->nowned = 0;
-	filter_free(cs->filter);
-	cs->filter = NULL;
 }

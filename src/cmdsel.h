@@ -25,6 +25,8 @@
 
 #define CMDSEL_MAX_PATHS	4096
 
+struct fk_config;
+
 struct cmdsel {
 	const char	*paths[CMDSEL_MAX_PATHS];
 	unsigned	 npaths;
@@ -35,6 +37,8 @@ struct cmdsel {
 	unsigned	 ndevices;
 	struct src_opts	 so;
 	struct filter	*filter;		/* NULL = every flow */
+	const struct fk_config *cfg;		/* a parsed configuration
+						 * (instead of `config`) */
 };
 
 void cmdsel_init(struct cmdsel *cs);
@@ -52,6 +56,15 @@ int cmdsel_finish(struct cmdsel *cs);
 
 /* Open the selection (warnings to stderr).  NULL with a message. */
 struct src *cmdsel_open(struct cmdsel *cs);
+
+/* Append a path (not copied); -1 when CMDSEL_MAX_PATHS are taken. */
+int cmdsel_add_path(struct cmdsel *cs, const char *p);
+
+/* cmdsel_finish() and cmdsel_open() without printing: the message goes
+ * to err ("--from: ...", "no device ..."); warnings while reading go to
+ * cs->so.warn, which the caller sets. */
+int cmdsel_resolve(struct cmdsel *cs, char *err, size_t errlen);
+struct src *cmdsel_open_err(struct cmdsel *cs, char *err, size_t errlen);
 
 void cmdsel_free(struct cmdsel *cs);
 

@@ -320,6 +320,8 @@ config_defaults(struct fk_config *c)
 	set_str(c->rrddir, sizeof(c->rrddir), "var/rrd");
 	c->track_step = 300;
 	c->track_lateness = 2;
+	c->web_workers = 4;
+	c->web_timeout = 120;
 	set_str(c->listen[0].host, sizeof(c->listen[0].host), "0.0.0.0");
 	c->listen[0].port = FK_DEFAULT_PORT;
 	set_str(c->listen[1].host, sizeof(c->listen[1].host), "::");
@@ -919,6 +921,24 @@ kw_batch(struct parser *p)
 }
 
 static int
+kw_web_listen(struct parser *p)
+{
+	return arg_str(p, p->c->web_listen, sizeof(p->c->web_listen));
+}
+
+static int
+kw_web_workers(struct parser *p)
+{
+	return arg_uns(p, 1, 64, &p->c->web_workers);
+}
+
+static int
+kw_web_timeout(struct parser *p)
+{
+	return arg_uns(p, 1, 3600, &p->c->web_timeout);
+}
+
+static int
 kw_control(struct parser *p)
 {
 	return arg_str(p, p->c->control, sizeof(p->c->control));
@@ -1182,6 +1202,9 @@ static const struct keyword top_keywords[] = {
 	{ "rrd-dir",		kw_rrd_dir },
 	{ "track-step",		kw_track_step },
 	{ "track-lateness",	kw_track_lateness },
+	{ "web-listen",		kw_web_listen },
+	{ "web-workers",	kw_web_workers },
+	{ "web-timeout",	kw_web_timeout },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
 	{ "limits",		kw_limits },
@@ -1402,6 +1425,9 @@ print_network(const struct fk_config *c, FILE *fp)
 	print_str(fp, "rrd-dir", c->rrddir);
 	fprintf(fp, "track-step %u\ntrack-lateness %u\n", c->track_step,
 	    c->track_lateness);
+	print_str(fp, "web-listen", c->web_listen);
+	fprintf(fp, "web-workers %u\nweb-timeout %u\n", c->web_workers,
+	    c->web_timeout);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
 }
@@ -1546,10 +1572,64 @@ validate_devices(const struct fk_config *c, char *err, size_t errlen)
 }
 
 int
+config_web_listen(const char *spec, char *host, size_t hostlen,
+    uint16_t *port)
+{
+	const char *colon, *h = spec;
+	size_t hl;
+	long v;
+
+	if (spec[0] == '\0' || strcmp(spec, "none") == 0)
+		return 1;
+	if (spec[0] == '[') {
+		if ((colon = strstr(spec, "]:")) == NULL)
+			return -1;
+		h = spec + 1;
+		hl = (size_t)(colon - h);
+		colon++;
+	} else {
+		if ((colon = strrchr(spec, ':')) == NULL)
+			return -1;
+		hl = (size_t)(colon - spec);
+		if (memchr(spec, ':', hl) != NULL)
+			return -1;	/* a bare v6 address needs brackets */
+	}
+	if (hl == 0 || hl >= hostlen ||
+	    parse_int(colon + 1, 1, 65535, &v) == -1)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int
+validate_web(const struct fk_config *c, char *err, size_t errlen)
+{
+	char host[256];
+	uint16_t port;
+
+	if (config_web_listen(c->web_listen, host, sizeof(host), &port) ==
+	    -1) {
+		errf(err, errlen, "web-listen: expected HOST:PORT, "
+		    "[ADDRESS]:PORT or none, got \"%.60s\"", c->web_listen);
+		return -1;
+	}
+	if (c->web_workers < 1 || c->web_workers > 64 || c->web_timeout < 1 ||
+	    c->web_timeout > 3600) {
+		errf(err, errlen, "web-workers must be 1..64 and web-timeout "
+		    "1..3600");
+		return -1;
+	}
+	return 0;
+}
+
+int
 config_validate(const struct fk_config *c, char *err, size_t errlen)
 {
 	if (validate_ranges(c, err, errlen) == -1 ||
 	    validate_listen(c, err, errlen) == -1 ||
+	    validate_web(c, err, errlen) == -1 ||
 	    validate_devices(c, err, errlen) == -1)
 		return -1;
 	if (c->nallow > FK_MAX_PREFIXES) {
@@ -1567,6 +1647,7 @@ struct argstate {
 	int		 done;	/* --help / --version printed */
 	int		 listen_replaced;
 	int		 have_control, have_statefile, have_workdir;
+	int		 quickstart;
 	int		 npositional;
 	char		*err;
 	size_t		 errlen;
@@ -1946,7 +2027,15 @@ static int
 o_quickstart(struct argstate *s, const char *opt, const char *arg)
 {
 	s->c->foreground = 1;
+	s->quickstart = 1;
 	return 0;
+}
+
+static int
+o_web_listen(struct argstate *s, const char *opt, const char *arg)
+{
+	return opt_str(s, opt, arg, s->c->web_listen,
+	    sizeof(s->c->web_listen));
 }
 
 static const struct option_def options[] = {
@@ -1986,6 +2075,7 @@ static const struct option_def options[] = {
 	{ "rrd-dir", 1, o_rrd_dir },
 	{ "listen", 1, o_listen },
 	{ "allow", 1, o_allow },
+	{ "web-listen", 1, o_web_listen },
 	{ "quickstart", 0, o_quickstart },
 	{ "help", 0, o_help },
 	{ "version", 0, o_version_info },
@@ -2272,6 +2362,9 @@ config_parse_argv(struct fk_config *c, int argc, char **argv, int *check,
 		return 1;
 	if (check != NULL)
 		*check = s.check;
+	if (s.quickstart && c->web_listen[0] == '\0')
+		set_str(c->web_listen, sizeof(c->web_listen),
+		    FK_WEB_QUICKSTART);
 	if (derive_paths(&s) == -1 || config_validate(c, err, errlen) == -1) {
 		one_line(err);
 		return 2;
@@ -2293,6 +2386,7 @@ config_usage(FILE *fp)
 "                 [-z level] [--config file] [--check] [--control path]\n"
 "                 [--statefile path] [--hostname name] [--rcvbuf size]\n"
 "                 [--listen host:port] [--allow prefix] [--quickstart]\n"
+"                 [--web-listen host:port|none]\n"
 "                 [--compress-threads auto|n] [--flush-interval seconds]\n"
 "                 [--tracking-dir dir] [--rrd-dir dir]\n"
 "                 [--help] [--version] [localip/remoteip/port]\n", fp);

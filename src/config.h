@@ -97,9 +97,17 @@ struct fk_config {
 	unsigned	track_step;		/* seconds per RRD step */
 	unsigned	track_lateness;		/* steps before a step is
 						 * final */
+	/* the built-in web listener (web/httpd.h) */
+	char		web_listen[280];	/* "HOST:PORT", "[V6]:PORT",
+						 * "none" or "" (= none;
+						 * --quickstart: 127.0.0.1:8080) */
+	unsigned	web_workers;		/* concurrent requests */
+	unsigned	web_timeout;		/* seconds per request */
 	struct proto_limits limits;
 	char		config_path[FK_PATH_MAX];
 };
+
+#define FK_WEB_QUICKSTART	"127.0.0.1:8080"
 
 /* Fill in the embedded defaults (as the quick start runs). */
 void config_defaults(struct fk_config *c);
@@ -119,7 +127,8 @@ int config_parse_file(struct fk_config *c, const char *path,
  * --hostname NAME, --control PATH, --statefile PATH, --rcvbuf N,
  * --compress-threads auto|N, --flush-interval SECONDS, --tracking-dir DIR,
  * --rrd-dir DIR, --listen
- * HOST:PORT, --quickstart, --help, --version).  A --config file is read
+ * HOST:PORT, --web-listen HOST:PORT|none, --quickstart, --help,
+ * --version).  A --config file is read
  * first so that the command line overrides it.  Returns 0 to run, 1 when
  * the work is done (--help, --version, --check printed), 2 for a usage
  * error (message in err).  *check is set for --check.
@@ -135,6 +144,11 @@ void config_print(const struct fk_config *c, FILE *fp);
 
 /* The usage text for flowkeepd. */
 void config_usage(FILE *fp);
+
+/* Split web-listen's "HOST:PORT" / "[V6]:PORT" into host and port: 0;
+ * 1 for "none" or ""; -1 if malformed. */
+int config_web_listen(const char *spec, char *host, size_t hostlen,
+    uint16_t *port);
 
 /* Parse "a.b.c.d/len", "v6::/len" or a bare address into p; 0 or -1. */
 int config_parse_prefix(const char *s, struct fk_prefix *p);

@@ -2,7 +2,7 @@
  * flowkeepd.c - the NetFlow collector daemon.
  *
  * main() is the table of contents: configuration, logging, detaching,
- * sockets, then the modules in order (decoder state, directory trees,
+ * the web listener's process, sockets, then the modules in order (decoder state, directory trees,
  * collector, control socket, signals, timer), the event loop, and a clean
  * shutdown that closes and renames the open files and saves the state.
  */
@@ -33,6 +33,7 @@
 #include "statefile.h"
 #include "storage/zpar.h"
 #include "util.h"
+#include "web/httpd.h"
 
 struct daemon {
 	struct fk_config	 cfg;
@@ -54,6 +55,7 @@ struct daemon {
 	struct event		*timer;
 	uint64_t		 start_ms;
 	int64_t			 stat_minute;
+	pid_t			 web_pid;	/* the web listener, or 0 */
 };
 
 /* ------------------------------------------------------------ start-up */
@@ -171,8 +173,32 @@ daemon_banner(const struct daemon *d)
 	    " transport udp %u / export-protocol netflow-v9\n"
 	    "  Junos:           set forwarding-options sampling instance FK"
 	    " family inet output flow-server %s port %u version9\n"
-	    "Check that flows arrive with:  flowkeep status --socket %s\n\n",
+	    "Check that flows arrive with:  flowkeep status --socket %s\n",
 	    ctl, host, port, host, port, host, port, host, port, ctl);
+	if (d->web_pid > 0)
+		fprintf(stderr, "Reports, status and graphs in a browser:  "
+		    "http://%s/\n", d->cfg.web_listen);
+	fputc('\n', stderr);
+}
+
+/* The built-in web listener (web/httpd.h): bound here, served by a child
+ * process forked before the collector's sockets exist. */
+static void
+web_start(struct daemon *d)
+{
+	char	err[512], host[256];
+	uint16_t port;
+	int	fd;
+
+	if (config_web_listen(d->cfg.web_listen, host, sizeof(host),
+	    &port) != 0)
+		return;
+	if ((fd = httpd_bind(d->cfg.web_listen, err, sizeof(err))) == -1)
+		fatal("web-listen: %s", err);
+	if ((d->web_pid = httpd_start(fd, &d->cfg)) == -1)
+		fatal("cannot start the web listener: %s", strerror(errno));
+	log_info("web pages on http://%s/ (pid %ld)", d->cfg.web_listen,
+	    (long)d->web_pid);
 }
 
 /* ------------------------------------------------------------ trees */
@@ -545,6 +571,10 @@ daemon_shutdown(struct daemon *d)
 	event_base_free(d->base);
 	if (d->pidpath[0] != '\0')
 		unlink(d->pidpath);
+	if (d->web_pid > 0) {
+		kill(d->web_pid, SIGTERM);
+		(void)waitpid(d->web_pid, NULL, 0);
+	}
 	log_info("exiting");
 }
 
@@ -559,6 +589,7 @@ main(int argc, char **argv)
 	daemon_root(&d);
 	if (!d.cfg.foreground)
 		daemon_detach(&d);
+	web_start(&d);
 	if ((d.coll = collector_open(&d.cfg)) == NULL)
 		fatal("cannot open the listen sockets");
 	if (d.quickstart)

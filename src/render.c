@@ -1,8 +1,9 @@
 /*
- * render.c - text, CSV and JSON tables (see render.h).
+ * render.c - text, CSV, JSON and HTML tables (see render.h).
  */
 #include <string.h>
 
+#include "htmlesc.h"
 #include "render.h"
 
 void
@@ -198,10 +199,131 @@ json_tail(struct render_table *t, const char *note)
 	fputs("}\n", t->fp);
 }
 
+/* ---------------------------------------------------------------- HTML */
+
+/* "&expr=..." of the current filter expression, if any. */
+static void
+html_expr(struct render_table *t)
+{
+	if (t->expr == NULL || *t->expr == '\0')
+		return;
+	fputs("&amp;expr=", t->fp);
+	htmlesc_url(t->fp, t->expr);
+}
+
+static void
+html_sort_link(struct render_table *t, const struct render_col *c)
+{
+	int cur = t->cur_sort != NULL && strcmp(t->cur_sort, c->sort) == 0;
+	int asc = cur ? !t->cur_asc : !c->number;
+
+	fputs("<a href=\"", t->fp);
+	htmlesc_text(t->fp, t->href);
+	html_expr(t);
+	fputs("&amp;sort=", t->fp);
+	htmlesc_url(t->fp, c->sort);
+	fputs(asc ? "&amp;order=asc\">" : "&amp;order=desc\">", t->fp);
+	htmlesc_text(t->fp, c->name);
+	if (cur)
+		fputs(t->cur_asc ? " &#9650;" : " &#9660;", t->fp);
+	fputs("</a>", t->fp);
+}
+
+static void
+html_head(struct render_table *t)
+{
+	fputs("<table class=\"rpt\">\n", t->fp);
+	if (t->title != NULL) {
+		fputs("<caption>", t->fp);
+		htmlesc_text(t->fp, t->title);
+		fputs("</caption>\n", t->fp);
+	}
+	fputs("<thead><tr>", t->fp);
+	for (unsigned i = 0; i < t->ncols; i++) {
+		const struct render_col *c = &t->cols[i];
+
+		if (c->data_only)
+			continue;
+		fputs(c->number ? "<th class=\"num\">" : "<th>", t->fp);
+		if (t->href != NULL && c->sort != NULL)
+			html_sort_link(t, c);
+		else
+			htmlesc_text(t->fp, c->name);
+		fputs("</th>", t->fp);
+	}
+	fputs("</tr></thead>\n<tbody>\n", t->fp);
+}
+
+/* A link to the page with "kw value" and-ed to the filter. */
+static void
+html_drill(struct render_table *t, const char *kw, const char *value,
+    const char *text)
+{
+	fputs("<a href=\"", t->fp);
+	htmlesc_text(t->fp, t->href);
+	if (t->cur_sort != NULL) {
+		fputs("&amp;sort=", t->fp);
+		htmlesc_url(t->fp, t->cur_sort);
+		fputs(t->cur_asc ? "&amp;order=asc" : "&amp;order=desc", t->fp);
+	}
+	fputs("&amp;expr=", t->fp);
+	if (t->expr != NULL && *t->expr != '\0') {
+		fputs("%28", t->fp);
+		htmlesc_url(t->fp, t->expr);
+		fputs("%29%20and%20", t->fp);
+	}
+	htmlesc_url(t->fp, kw);
+	fputs("%20", t->fp);
+	htmlesc_url(t->fp, value);
+	fputs("\" title=\"add to the filter\">", t->fp);
+	htmlesc_text(t->fp, text);
+	fputs("</a>", t->fp);
+}
+
+static void
+html_row(struct render_table *t, const char *const *cells)
+{
+	fputs("<tr>", t->fp);
+	for (unsigned i = 0; i < t->ncols; i++) {
+		const struct render_col *c = &t->cols[i];
+		const char *raw = c->raw > 0 && c->raw <= t->ncols ?
+		    cells[c->raw - 1] : cells[i];
+
+		if (c->data_only)
+			continue;
+		fputs(c->number ? "<td class=\"num\"" : "<td", t->fp);
+		if (raw != cells[i]) {
+			fputs(" data-v=\"", t->fp);
+			htmlesc_text(t->fp, raw);
+			fputc('"', t->fp);
+		}
+		fputc('>', t->fp);
+		if (t->href != NULL && c->filter_kw != NULL && *raw != '\0')
+			html_drill(t, c->filter_kw, raw, cells[i]);
+		else
+			htmlesc_text(t->fp, cells[i]);
+		fputs("</td>", t->fp);
+	}
+	fputs("</tr>\n", t->fp);
+	t->nrows++;
+}
+
+static void
+html_tail(struct render_table *t, const char *note)
+{
+	fputs("</tbody></table>\n", t->fp);
+	if (note != NULL && *note != '\0') {
+		fputs("<p class=\"note\">", t->fp);
+		htmlesc_text(t->fp, note);
+		fputs("</p>\n", t->fp);
+	}
+}
+
 static const struct render_ops ops[] = {
 	{ "text", text_head, text_row, text_tail },
 	{ "csv", csv_head, csv_row, csv_tail },
 	{ "json", json_head, json_row, json_tail },
+	{ "html", html_head, html_row, html_tail },
 };
 
 const struct render_ops *

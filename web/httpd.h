@@ -1,0 +1,36 @@
+/*
+ * httpd.h - flowkeepd's built-in web listener: the handlers of web.h over
+ * HTTP/1.1 (libevent's evhttp), in a process of its own.
+ *
+ * Processes: flowkeepd binds the listening socket (httpd_bind), then forks
+ * the listener (httpd_start) before it opens the collector's sockets, so
+ * the collector's loop never runs a page and the listener holds nothing
+ * of the collector's.  The listener forks one worker process per request:
+ * the worker runs the handler and writes the response in CGI form into a
+ * pipe, the listener copies it into the reply.  Bounds: at most
+ * cfg->web_workers requests run at once (another gets 503 with
+ * Retry-After), each for at most cfg->web_timeout seconds (then the
+ * worker is killed and the answer is 503); request headers at most 8 KiB,
+ * bodies at most WEB_FORM_MAX, idle connections closed after 30 s.  The
+ * listener exits on SIGTERM/SIGINT or when flowkeepd is gone.
+ *
+ * Not here: TLS and authentication.  The quick start binds 127.0.0.1;
+ * bind elsewhere only behind a web server that authenticates.
+ */
+#ifndef FLOWKEEP_HTTPD_H
+#define FLOWKEEP_HTTPD_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct fk_config;
+
+/* Listen on spec ("HOST:PORT", "[V6]:PORT"); the socket, or -1 with a
+ * message in err. */
+int httpd_bind(const char *spec, char *err, size_t errlen);
+
+/* Fork the listener serving fd with the pages of cfg; fd is closed in the
+ * caller.  The listener's pid, or -1 (errno). */
+pid_t httpd_start(int fd, const struct fk_config *cfg);
+
+#endif /* FLOWKEEP_HTTPD_H */

@@ -1,0 +1,102 @@
+/*
+ * page_static.c - the two static assets, compiled in: the style sheet and
+ * the small script that sorts report tables without a reload (the pages
+ * work without it: headings are also plain sort= links).  Served with
+ * Cache-Control so that a browser fetches them once a day.
+ */
+#include <stdio.h>
+
+#include "pages.h"
+
+const struct qs_key page_static_keys[] = {
+	{ "v", QS_NAME, 16, 0, 0, NULL },	/* cache buster */
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const char css[] =
+"body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;"
+"background:#fafafa}\n"
+"nav{background:#234;padding:.5em 1em}\n"
+"nav b{color:#fff;margin-right:1em}\n"
+"nav a{color:#cde;margin-right:1em;text-decoration:none}\n"
+"nav a.cur{color:#fff;text-decoration:underline}\n"
+"main{padding:0 1em 2em}\n"
+"h1{font-size:1.3em}\n"
+"fieldset{border:1px solid #ccc;margin:.5em 0;padding:.4em .8em}\n"
+"legend{font-weight:bold}\n"
+"label{display:inline-block;margin:.2em 1em .2em 0}\n"
+"input[type=text]{width:14em}\n"
+"textarea{width:100%;max-width:60em;font-family:monospace}\n"
+"button{padding:.3em 1.2em}\n"
+"table.rpt{border-collapse:collapse;margin:1em 0;background:#fff}\n"
+"table.rpt caption{text-align:left;font-weight:bold;padding:.3em 0}\n"
+"table.rpt th,table.rpt td{border:1px solid #ddd;padding:.2em .6em}\n"
+"table.rpt th{background:#eef}\n"
+"table.rpt td.num,table.rpt th.num{text-align:right;"
+"font-variant-numeric:tabular-nums}\n"
+"table.rpt tbody tr:nth-child(even){background:#f6f8fa}\n"
+"table.rpt a{text-decoration:none}\n"
+"pre,code.expr{background:#fff;border:1px solid #ddd;padding:.2em .4em}\n"
+"pre{overflow:auto}\n"
+".error{color:#a00;font-weight:bold}\n"
+".warn{color:#850}\n"
+".note{color:#555}\n"
+".params td{padding:0 1em 0 0}\n";
+
+static const char js[] =
+"/* flowkeep: sort report tables in the page (no reload). */\n"
+"(function () {\n"
+"  function val(td) {\n"
+"    var v = td.getAttribute('data-v');\n"
+"    return v !== null ? v : td.textContent;\n"
+"  }\n"
+"  function key(v, num) {\n"
+"    if (num) return parseFloat(v) || 0;\n"
+"    var m = /^(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)(.*)$/.exec(v);\n"
+"    if (m) return [m[1], m[2], m[3], m[4]].map(function (x) {\n"
+"      return ('00' + x).slice(-3); }).join('.') + m[5];\n"
+"    return /^\\d+$/.test(v) ? ('0000000000' + v).slice(-10) : v;\n"
+"  }\n"
+"  document.querySelectorAll('table.rpt').forEach(function (t) {\n"
+"    t.querySelectorAll('thead th').forEach(function (th, i) {\n"
+"      var a = th.querySelector('a');\n"
+"      if (!a) return;\n"
+"      a.addEventListener('click', function (e) {\n"
+"        e.preventDefault();\n"
+"        var num = th.classList.contains('num');\n"
+"        var asc = th.getAttribute('data-asc') !== '1';\n"
+"        th.setAttribute('data-asc', asc ? '1' : '0');\n"
+"        var tb = t.tBodies[0];\n"
+"        var rows = Array.prototype.slice.call(tb.rows);\n"
+"        rows.sort(function (x, y) {\n"
+"          var p = key(val(x.cells[i]), num), q = key(val(y.cells[i]), num);\n"
+"          return (p < q ? -1 : p > q ? 1 : 0) * (asc ? 1 : -1);\n"
+"        });\n"
+"        rows.forEach(function (r) { tb.appendChild(r); });\n"
+"      });\n"
+"    });\n"
+"  });\n"
+"})();\n";
+
+static int
+asset(struct web_out *o, const char *ctype, const char *body, size_t len)
+{
+	o->ctype = ctype;
+	web_out_header(o, "Cache-Control", "public, max-age=86400");
+	fwrite(body, 1, len, o->fp);
+	return 200;
+}
+
+int
+page_css(const struct web_req *r, struct web_out *o)
+{
+	(void)r;
+	return asset(o, "text/css; charset=utf-8", css, sizeof(css) - 1);
+}
+
+int
+page_js(const struct web_req *r, struct web_out *o)
+{
+	(void)r;
+	return asset(o, "text/javascript; charset=utf-8", js, sizeof(js) - 1);
+}

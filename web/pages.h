@@ -1,0 +1,22 @@
+/*
+ * pages.h - the handlers of the web pages and their parameter whitelists
+ * (one file each: page_report.c, page_status.c, page_static.c), gathered
+ * into the route table by routes.c.  Internal to web/.
+ */
+#ifndef FLOWKEEP_PAGES_H
+#define FLOWKEEP_PAGES_H
+
+#include "qs.h"
+#include "web.h"
+
+extern const struct qs_key page_report_keys[];
+int page_report(const struct web_req *r, struct web_out *o);
+
+extern const struct qs_key page_status_keys[];
+int page_status(const struct web_req *r, struct web_out *o);
+
+extern const struct qs_key page_static_keys[];
+int page_css(const struct web_req *r, struct web_out *o);
+int page_js(const struct web_req *r, struct web_out *o);
+
+#endif /* FLOWKEEP_PAGES_H */

@@ -1,0 +1,24 @@
+/*
+ * routes.c - the route table of the web front-end: path, methods,
+ * parameter whitelist, handler.  Paths are exact (no patterns, no
+ * directories): doc/http-api.md lists them.
+ */
+#include <stddef.h>
+
+#include "pages.h"
+#include "web.h"
+
+static const struct web_route routes[] = {
+	{ "/", WEB_GET, page_report_keys, page_report },
+	{ "/report", WEB_GET, page_report_keys, page_report },
+	{ "/status", WEB_GET, page_status_keys, page_status },
+	{ "/static/flowkeep.css", WEB_GET, page_static_keys, page_css },
+	{ "/static/flowkeep.js", WEB_GET, page_static_keys, page_js },
+	{ NULL, 0, NULL, NULL },
+};
+
+int
+web_dispatch(struct web_req *req, struct web_out *o)
+{
+	return web_dispatch_table(req, o, routes);
+}
