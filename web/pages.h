@@ -1,6 +1,7 @@
 /*
  * pages.h - the handlers of the web pages and their parameter whitelists
- * (one file each: page_report.c, page_status.c, page_static.c), gathered
+ * (one file each: page_report.c, page_graph.c, page_status.c,
+ * page_static.c), gathered
  * into the route table by routes.c.  Internal to web/.
  */
 #ifndef FLOWKEEP_PAGES_H
@@ -11,6 +12,10 @@
 
 extern const struct qs_key page_report_keys[];
 int page_report(const struct web_req *r, struct web_out *o);
+
+extern const struct qs_key page_graph_keys[];
+int page_graph(const struct web_req *r, struct web_out *o);
+int page_graph_png(const struct web_req *r, struct web_out *o);
 
 extern const struct qs_key page_status_keys[];
 int page_status(const struct web_req *r, struct web_out *o);

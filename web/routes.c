@@ -11,6 +11,8 @@
 static const struct web_route routes[] = {
 	{ "/", WEB_GET, page_report_keys, page_report },
 	{ "/report", WEB_GET, page_report_keys, page_report },
+	{ "/graph", WEB_GET, page_graph_keys, page_graph },
+	{ "/graph.png", WEB_GET, page_graph_keys, page_graph_png },
 	{ "/status", WEB_GET, page_status_keys, page_status },
 	{ "/static/flowkeep.css", WEB_GET, page_static_keys, page_css },
 	{ "/static/flowkeep.js", WEB_GET, page_static_keys, page_js },

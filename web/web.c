@@ -319,7 +319,8 @@ web_page_head(struct web_out *o, const struct web_req *r, const char *title,
     unsigned refresh_s)
 {
 	static const struct { const char *path, *name; } nav[] = {
-		{ "/report", "Reports" }, { "/status", "Status" },
+		{ "/report", "Reports" }, { "/graph", "Graphs" },
+		{ "/status", "Status" },
 	};
 	FILE *fp = o->fp;
 

@@ -4,7 +4,8 @@
 # and serves the pages on a free port; the report numbers (CSV, JSON and
 # the HTML table) equal `flowkeep report`'s over the same window, the
 # status page names the exporter, bad parameters get 400 with nothing of
-# the page, static assets carry their types and caching headers; the CGI
+# the page, static assets and the graph PNG carry their types and caching
+# headers; the CGI
 # program run with CGI variables gives the same CSV.  Stopping the daemon
 # stops the listener.  Runs without the shared vectors.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
@@ -124,6 +125,18 @@ grep -q '^Cache-Control: public, max-age=86400' "$T/css.headers" ||
     fail "css: no caching header"
 r=$(get "/static/flowkeep.js" js)
 [ "$r" = "200 text/javascript; charset=utf-8" ] || fail "js: $r"
+
+echo "== 5b. graphs"
+r=$(get "/graph?$Q&unit=packets" graph)
+[ "$r" = "200 text/html; charset=utf-8" ] || fail "graph page: $r"
+grep -q '<img src="/graph.png?from=' "$T/graph" || fail "no graph image"
+r=$(get "/graph.png?$Q&unit=packets&bucket=60" graph.png)
+[ "$r" = "200 image/png" ] || fail "graph.png: $r"
+head -c 4 "$T/graph.png" | od -An -c | grep -q 'P   N   G' ||
+    fail "graph.png is not a PNG"
+grep -q '^Cache-Control: max-age=60' "$T/graph.png.headers" ||
+    fail "graph.png: caching header"
+echo "  /graph and /graph.png: $(wc -c <"$T/graph.png") bytes"
 
 echo "== 6. flowkeep.cgi with CGI variables"
 printf 'workdir "%s"\ncontrol "%s"\n' "$W" "$CTL" >"$T/fk.conf"

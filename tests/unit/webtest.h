@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "src/config.h"
+#include "src/timearg.h"
 #include "web/web.h"
 
 static struct fk_config wt_cfg;
@@ -40,6 +41,7 @@ wt_run(const char *method, const char *path, const char *query,
 	r.path = path;
 	r.query = query;
 	r.conf = &wt_conf;
+	r.now_ms = timearg_now_ms();
 	return web_dispatch(&r, o);
 }
 
