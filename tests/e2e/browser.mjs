@@ -1,0 +1,180 @@
+// browser.mjs - drive flowkeep's web pages in headless Chromium the way an
+// operator would, and check what the page shows.  Run by
+// tests/integration/web_browser.sh; exits non-zero on the first failed
+// check, saving a screenshot of every step (and of the failure) in --shots.
+//
+//   node browser.mjs --base URL --chromium PATH --shots DIR
+//       --expect CLI.json --exporter ADDR
+//
+// --expect is `flowkeep report srcip --output json` over the same flows:
+// the browser's table must show the same rows.
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function args(argv) {
+	const o = {};
+	for (let i = 2; i < argv.length; i += 2) {
+		if (!argv[i].startsWith('--') || argv[i + 1] === undefined) {
+			console.error('usage: node browser.mjs --base URL ' +
+			    '--chromium PATH --shots DIR --expect FILE ' +
+			    '--exporter ADDR');
+			process.exit(2);
+		}
+		o[argv[i].slice(2)] = argv[i + 1];
+	}
+	return o;
+}
+
+const opt = args(process.argv);
+const expect = JSON.parse(readFileSync(opt.expect, 'utf8')).rows;
+mkdirSync(opt.shots, { recursive: true });
+let step = 0;
+let page;
+
+function check(ok, what) {
+	if (!ok)
+		throw new Error('check failed: ' + what);
+	console.log('  ok: ' + what);
+}
+
+async function shot(name) {
+	step++;
+	const f = join(opt.shots, String(step).padStart(2, '0') + '-' + name +
+	    '.png');
+	await page.screenshot({ path: f, fullPage: true });
+	console.log('  screenshot ' + f);
+}
+
+// The report table as [{key, flows, octets, packets}], in page order.
+async function tableRows() {
+	return page.$$eval('table.rpt tbody tr', (trs) => trs.map((tr) => {
+		const td = [...tr.querySelectorAll('td')].map((c) =>
+		    c.textContent.trim());
+		return { key: td[0], flows: Number(td[1]),
+		    octets: Number(td[2]), packets: Number(td[3]) };
+	}));
+}
+
+async function reportForm() {
+	console.log('== the report form: choose Source IP, the last hour, submit');
+	const resp = await page.goto(opt.base + '/');
+	check(resp.status() === 200, 'GET / answers 200');
+	await page.selectOption('select[name=type]', 'srcip');
+	await page.selectOption('select[name=range]', '1h');
+	await page.fill('input[name=lines]', '100');
+	await shot('form-filled');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('button[type=submit]')]);
+	const rows = await tableRows();
+	await shot('report-srcip');
+	check(rows.length === expect.length, `${rows.length} rows, as the ` +
+	    `CLI's ${expect.length}`);
+	for (let i = 0; i < rows.length; i++) {
+		const e = expect[i], r = rows[i];
+		if (r.key !== e['Src Host'] || r.flows !== e.flows ||
+		    r.octets !== e.octets || r.packets !== e.packets)
+			check(false, `row ${i}: ${JSON.stringify(r)} is ` +
+			    `${JSON.stringify(e)} in the CLI's report`);
+	}
+	check(true, 'every row equals the CLI\'s (key, flows, octets, ' +
+	    'packets)');
+	check(new URL(page.url()).searchParams.get('type') === 'srcip',
+	    'the result is a bookmarkable GET URL');
+	return rows;
+}
+
+async function sortColumn(before) {
+	console.log('== sort: click the octets heading');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('table.rpt thead th:nth-child(3) a')]);
+	const rows = await tableRows();
+	await shot('sorted-octets');
+	check(rows.length === before.length, 'same rows after sorting');
+	let asc = true, desc = true;
+	for (let i = 1; i < rows.length; i++) {
+		asc &&= rows[i - 1].octets <= rows[i].octets;
+		desc &&= rows[i - 1].octets >= rows[i].octets;
+	}
+	const wasDesc = before[0].octets >= before[before.length - 1].octets;
+	check(wasDesc ? asc && !desc : desc && !asc,
+	    'the octets column now sorted the other way');
+}
+
+async function drillDown() {
+	console.log('== drill down: click the first source address');
+	const link = page.locator('table.rpt tbody tr:first-child td:first-child a');
+	const key = (await link.textContent()).trim();
+	await Promise.all([page.waitForLoadState('load'), link.click()]);
+	await shot('drilled-' + key);
+	const rows = await tableRows();
+	check(rows.length === 1 && rows[0].key === key,
+	    `only ${key} is left in the table`);
+	const expr = await page.inputValue('textarea[name=expr]');
+	check(expr.includes(key), `the filter box now holds ${key} ("${expr}")`);
+	const shown = await page.textContent('code.expr');
+	check(shown.includes(key), `the compiled filter shows it ("${shown}")`);
+}
+
+async function download() {
+	console.log('== CSV download of the same result');
+	const href = await page.getAttribute('a:text-is("CSV")', 'href');
+	const resp = await page.request.get(new URL(href, page.url()).href);
+	check(resp.status() === 200 &&
+	    resp.headers()['content-type'].startsWith('text/csv'),
+	    'the CSV link answers text/csv');
+	const lines = (await resp.text()).trim().split('\n');
+	check(lines.length === 2, 'one header line and one row');
+}
+
+async function statusPage() {
+	console.log('== status page');
+	await page.click('nav a[href="/status"]');
+	await page.waitForLoadState('load');
+	await shot('status');
+	const text = await page.textContent('body');
+	check(text.includes(opt.exporter), `the exporter ${opt.exporter} is ` +
+	    'listed');
+}
+
+async function badInput() {
+	console.log('== bad input: a script in a parameter, a huge number');
+	let dialogs = 0;
+	page.on('dialog', async (d) => { dialogs++; await d.dismiss(); });
+	let resp = await page.goto(opt.base +
+	    '/report?type=srcip&expr=%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+	await shot('bad-expr');
+	check(resp.status() === 400, 'a filter with a script tag gets 400');
+	check(dialogs === 0 && (await page.$('table.rpt')) === null,
+	    'no script ran and no table was drawn');
+	const msg = await page.textContent('p.error');
+	check(msg.includes('column 1') && msg.includes('"<"'),
+	    `the message points at the column, the "<" shown as text ` +
+	    `("${msg}")`);
+	resp = await page.goto(opt.base +
+	    '/report?type=srcip&lines=99999999999999999999999');
+	await shot('bad-lines');
+	check(resp.status() === 400, 'an out-of-range number gets 400');
+}
+
+async function main() {
+	const browser = await chromium.launch({ executablePath: opt.chromium,
+	    args: ['--no-sandbox'] });
+	page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	try {
+		const rows = await reportForm();
+		await sortColumn(rows);
+		await drillDown();
+		await download();
+		await statusPage();
+		await badInput();
+	} catch (e) {
+		console.error('FAIL: ' + e.message);
+		await shot('failure').catch(() => {});
+		await browser.close();
+		process.exit(1);
+	}
+	await browser.close();
+}
+
+await main();
