@@ -129,7 +129,7 @@ async function download() {
 
 async function statusPage() {
 	console.log('== status page');
-	await page.click('nav a[href="/status"]');
+	await page.click('nav a[href$="/status"]');
 	await page.waitForLoadState('load');
 	await shot('status');
 	const text = await page.textContent('body');
