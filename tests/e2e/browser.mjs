@@ -127,6 +127,31 @@ async function download() {
 	check(lines.length === 2, 'one header line and one row');
 }
 
+async function graphPage() {
+	console.log('== graphs: the last hour, stacked by source address');
+	await page.click('nav a[href$="/graph"]');
+	await page.waitForLoadState('load');
+	await page.selectOption('select[name=range]', '1h');
+	await page.selectOption('select[name=unit]', 'bits');
+	await page.selectOption('select[name=stack]', 'srcip');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('button[type=submit]')]);
+	const img = page.locator('img[alt=graph]');
+	await img.waitFor();
+	const size = await img.evaluate(async (el) => {
+		if (!el.complete)
+			await new Promise((ok) => { el.onload = el.onerror = ok; });
+		return [el.naturalWidth, el.naturalHeight];
+	});
+	await shot('graph-stacked');
+	const w = await img.getAttribute('width');
+	const h = await img.getAttribute('height');
+	check(size[0] === Number(w) && size[1] === Number(h),
+	    `the PNG loaded at its announced size ${size[0]}x${size[1]}`);
+	const cells = await page.$$eval('table tbody tr', (t) => t.length);
+	check(cells > 0, `a table of top contributors under it (${cells} rows)`);
+}
+
 async function statusPage() {
 	console.log('== status page');
 	await page.click('nav a[href$="/status"]');
@@ -166,6 +191,7 @@ async function main() {
 		await sortColumn(rows);
 		await drillDown();
 		await download();
+		await graphPage();
 		await statusPage();
 		await badInput();
 	} catch (e) {

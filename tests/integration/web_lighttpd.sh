@@ -83,5 +83,21 @@ grep -q '<script' "$T/bad" && fail "the 400 page echoes the script"
 r=$(get "/flowkeep/../../etc/passwd" trav)
 [ "${r%% *}" != 200 ] || fail "traversal answered 200"
 echo "  form, links, assets, status, 400 through lighttpd"
+
+# The same pages driven in headless Chromium through lighttpd, as in
+# web_browser.sh (which skips the same way when the browser is missing).
+E2E=$top_srcdir/tests/e2e
+if command -v node >/dev/null && [ -x /usr/bin/chromium ] &&
+    [ -d "$E2E/node_modules/playwright-core" ]; then
+	"$FLOWKEEP" report srcip --output json --from -1h --to now "$W" \
+	    >"$T/srcip.json" || fail "flowkeep report json"
+	node "$E2E/browser.mjs" --base "http://127.0.0.1:$HPORT/flowkeep" \
+	    --chromium /usr/bin/chromium \
+	    --shots "$top_builddir/tests/e2e-shots/lighttpd" \
+	    --expect "$T/srcip.json" --exporter 127.0.7.1 ||
+	    fail "browser run through lighttpd + flowkeep.cgi"
+else
+	echo "  (browser part skipped: chromium, node or tests/e2e/node_modules missing)"
+fi
 fk_stop TERM || fail "daemon exit status"
 echo PASS
