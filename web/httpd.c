@@ -319,6 +319,7 @@ serve(int fd, const struct fk_config *cfg, pid_t ppid)
 	h.conf.script = "";
 	h.conf.timeout_s = cfg->web_timeout;
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);	/* flowkeepd's reload is not ours */
 	signal(SIGCHLD, SIG_DFL);
 	if ((h.base = event_base_new()) == NULL ||
 	    (h.http = evhttp_new(h.base)) == NULL)

@@ -166,6 +166,23 @@ FLOWKEEP_CONFIG=$T/nonexistent.conf REQUEST_METHOD=GET "$CGI" >"$T/cgi.noconf"
 head -n 1 "$T/cgi.noconf" | grep -q '^Status: 500' || fail "CGI no config"
 echo "  cgi: status, 400, 413, 500 without a configuration"
 
+echo "== 6b. a reload (SIGHUP to flowkeepd and to its children) keeps the pages"
+LPID=$(python3 -c 'import os, sys
+for p in os.listdir("/proc"):
+    try:
+        st = open("/proc/%s/stat" % p).read()
+    except (OSError, ValueError):
+        continue
+    if p.isdigit() and st.rsplit(")", 1)[1].split()[1] == sys.argv[1]:
+        print(p)
+        break' "$FK_PID")
+[ -n "$LPID" ] || fail "no listener process under flowkeepd"
+kill -HUP "$FK_PID" "$LPID"
+sleep 0.3
+r=$(get "/static/flowkeep.css" css2)
+[ "$r" = "200 text/css; charset=utf-8" ] || fail "after SIGHUP: $r"
+kill -0 "$FK_PID" || fail "flowkeepd died of SIGHUP"
+
 echo "== 7. the listener stops with the daemon"
 fk_stop TERM || fail "exit status $? after SIGTERM"
 sleep 0.2
