@@ -182,7 +182,8 @@ daemon_banner(const struct daemon *d)
 }
 
 /* The built-in web listener (web/httpd.h): bound here, served by a child
- * process forked before the collector's sockets exist. */
+ * process forked before the collector's sockets exist.  The quick start's
+ * own default address being taken is not fatal: the collector comes first. */
 static void
 web_start(struct daemon *d)
 {
@@ -193,8 +194,14 @@ web_start(struct daemon *d)
 	if (config_web_listen(d->cfg.web_listen, host, sizeof(host),
 	    &port) != 0)
 		return;
-	if ((fd = httpd_bind(d->cfg.web_listen, err, sizeof(err))) == -1)
-		fatal("web-listen: %s", err);
+	if ((fd = httpd_bind(d->cfg.web_listen, err, sizeof(err))) == -1) {
+		if (!d->quickstart ||
+		    strcmp(d->cfg.web_listen, FK_WEB_QUICKSTART) != 0)
+			fatal("web-listen: %s", err);
+		log_warnx("web pages off: %s (--web-listen HOST:PORT "
+		    "chooses another address)", err);
+		return;
+	}
 	if ((d->web_pid = httpd_start(fd, &d->cfg)) == -1)
 		fatal("cannot start the web listener: %s", strerror(errno));
 	log_info("web pages on http://%s/ (pid %ld)", d->cfg.web_listen,

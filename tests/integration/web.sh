@@ -188,4 +188,25 @@ fk_stop TERM || fail "exit status $? after SIGTERM"
 sleep 0.2
 python3 -c "import socket; socket.create_connection(('127.0.0.1', $WPORT))" 2>/dev/null &&
     fail "the web listener outlived flowkeepd"
+
+echo "== 8. --quickstart while 127.0.0.1:8080 is taken: collecting still starts"
+python3 -c 'import socket, time
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", 8080))
+    s.listen(1)
+except OSError:
+    pass
+time.sleep(20)' &
+HOLD=$!
+sleep 0.5
+UPORT=$(free_port)
+fk_start "$T/qlog" "$T/qctl" --quickstart --control "$T/qctl" \
+    --statefile "$T/qstate" -w "$T/q" "127.0.0.1/0/$UPORT"
+grep -q 'web pages off: .*8080' "$T/qlog" || {
+	cat "$T/qlog"; fail "no warning about the taken web port"; }
+fk_stop TERM || fail "quickstart daemon exit status"
+kill "$HOLD" 2>/dev/null
+wait "$HOLD" 2>/dev/null
+echo "  $(grep -o 'web pages off.*' "$T/qlog")"
 echo "PASS"
