@@ -203,6 +203,8 @@ grp_line(struct grp *g, char *line, char *err, size_t errlen)
 			    sizeof(g->title) - 1);
 			return -1;
 		}
+		/* a later title replaces an earlier one, all of it */
+		memset(g->title, 0, sizeof(g->title));
 		strcpy(g->title, v);
 		return 0;
 	}

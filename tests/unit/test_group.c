@@ -1,8 +1,9 @@
 /*
  * test_group.c - tracking group files: member specs from the command
  * line, the file read back as written, bad names, places, colours and
- * keys refused with the line named, duplicates and the member limit, the
- * palette, and the groups directory beside the trackings.
+ * keys refused with the line named, duplicates and the member limit, a
+ * title given twice, the palette, and the groups directory beside the
+ * trackings.
  */
 #define _GNU_SOURCE	/* open_memstream, fmemopen */
 
@@ -140,6 +141,28 @@ test_bad_files(void **state)
 	    sizeof(err)), 0);
 }
 
+/* Found by fuzz_group: a shorter second title left the end of the first
+ * behind the string, so the group differed from its canonical form. */
+static void
+test_title_twice(void **state)
+{
+	struct grp g, want;
+	char err[256];
+	const char *a = "title a long first title\ntitle b\nmember x\n";
+	const char *b = "title b\nmember x\n";
+	FILE *fp;
+
+	(void)state;
+	fp = fmemopen((void *)(uintptr_t)a, strlen(a), "r");
+	assert_int_equal(grp_read(fp, "a", &g, err, sizeof(err)), 0);
+	fclose(fp);
+	fp = fmemopen((void *)(uintptr_t)b, strlen(b), "r");
+	assert_int_equal(grp_read(fp, "b", &want, err, sizeof(err)), 0);
+	fclose(fp);
+	assert_string_equal(g.title, "b");
+	assert_memory_equal(&g, &want, sizeof(g));
+}
+
 static void
 test_names_palette_dir(void **state)
 {
@@ -172,6 +195,7 @@ main(void)
 		cmocka_unit_test(test_member_spec),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_title_twice),
 		cmocka_unit_test(test_names_palette_dir),
 	};
 
