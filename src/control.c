@@ -24,6 +24,8 @@
 #include "control.h"
 #include "livetrack.h"
 #include "ctlproto.h"
+#include "filter.h"
+#include "trkindex.h"
 #include "log.h"
 #include "util.h"
 
@@ -120,6 +122,26 @@ text_tree(const struct filemgr_info *fi, FILE *fp)
 	    fi->conv.ifindex_clamped, fi->conv.wrong_family);
 }
 
+/* How trackings are indexed and how long the last step took to write. */
+static void
+text_track_index(const struct livetrack *lt, FILE *fp)
+{
+	struct trkindex_stats	x;
+	struct livetrack_flush	fl;
+
+	livetrack_get_index(lt, &x);
+	fprintf(fp, "  index: %u by address, %u by port, %u by interface, "
+	    "%u by protocol, %u by exporter, %u tested for every flow\n",
+	    x.by_kind[FILTER_PIN_ADDR], x.by_kind[FILTER_PIN_PORT],
+	    x.by_kind[FILTER_PIN_IF], x.by_kind[FILTER_PIN_PROTO],
+	    x.by_kind[FILTER_PIN_EXPORTER], x.always);
+	livetrack_get_flush(lt, &fl);
+	if (fl.t != 0)
+		fprintf(fp, "  last step written: %u RRDs in %.1f ms (step "
+		    "ending %lld, %" PRIu64 " steps so far)\n", fl.rrds,
+		    fl.wall_us / 1000.0, (long long)fl.t, fl.steps);
+}
+
 static void
 text_trackings(const struct control_src *s, FILE *fp)
 {
@@ -131,6 +153,8 @@ text_trackings(const struct control_src *s, FILE *fp)
 		fprintf(fp, " (%" PRIu64 " RRD writes failed, see the log)",
 		    livetrack_rrd_errors(s->lt));
 	fputc('\n', fp);
+	if (n > 0)
+		text_track_index(s->lt, fp);
 	for (i = 0; i < n; i++) {
 		livetrack_get(s->lt, i, &li);
 		fprintf(fp, "  %s: %" PRIu64 " flows matched, %" PRIu64
@@ -156,6 +180,14 @@ json_trackings(const struct control_src *s, FILE *fp)
 	}
 	fprintf(fp, "],\"rrd_errors\":%" PRIu64,
 	    s->lt != NULL ? livetrack_rrd_errors(s->lt) : 0);
+	if (s->lt != NULL) {
+		struct livetrack_flush fl;
+
+		livetrack_get_flush(s->lt, &fl);
+		fprintf(fp, ",\"last_flush\":{\"t\":%lld,\"rrds\":%u,"
+		    "\"wall_us\":%" PRIu64 ",\"steps\":%" PRIu64 "}",
+		    (long long)fl.t, fl.rrds, fl.wall_us, fl.steps);
+	}
 }
 
 void

@@ -1831,6 +1831,25 @@ leaf_kind(const struct filter *f, const struct fnode *n)
 	    FILTER_PIN_IF : n->fld == FLD_PROTO ? FILTER_PIN_PROTO : -1;
 }
 
+static int
+set_has_excl(const struct filter *f, const struct fnode *n)
+{
+	const struct fset *s = &f->sets[n->u.set];
+
+	if (n->op == OP_NSET) {
+		for (uint32_t i = s->first; i < s->first + s->n; i++)
+			if (f->nents[i].excl)
+				return 1;
+		return 0;
+	}
+	for (uint32_t g = s->first; g < s->first + s->n; g++)
+		for (uint32_t j = f->pgroups[g].first;
+		    j < f->pgroups[g].first + f->pgroups[g].n; j++)
+			if (f->pents[j].excl)
+				return 1;
+	return 0;
+}
+
 /* The values of one comparison as a range (none when it cannot hold). */
 static int
 pin_cmp(struct filter_pin *p, int cmp, uint64_t a, uint64_t b, uint64_t max)
@@ -1864,6 +1883,9 @@ pins_leaf(const struct filter *f, const struct fnode *n,
 	p = &out->k[kind];
 	p->pinned = 1;
 	p->side = n->side != 0 ? n->side : FILTER_PIN_SRC | FILTER_PIN_DST;
+	/* a set with excludes lets through less than its includes */
+	p->exact = n->op == OP_NUM || n->op == OP_ADDR ||
+	    !set_has_excl(f, n);
 	if (n->op == OP_NUM)
 		return pin_cmp(p, n->cmp, n->u.num.a, n->u.num.b,
 		    fields[n->fld].max);
@@ -1926,6 +1948,8 @@ pins_and(const struct filter *f, const struct fnode *n,
 		}
 		filter_pins_free(&sub);
 	}
+	for (int k = 0; k < FILTER_PIN_KINDS && n->u.kids.n > 1; k++)
+		out->k[k].exact = 0;	/* the other terms test more */
 	return 0;
 }
 
@@ -1939,6 +1963,7 @@ pin_union(struct filter_pin *o, const struct filter_pin *s)
 		pin_clear(o);
 		return 0;
 	}
+	o->exact = o->exact && s->exact && o->side == s->side;
 	o->side |= s->side;
 	for (size_t i = 0; rc == 0 && i < s->n; i++) {
 		if (s->pfx != NULL) {

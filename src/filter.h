@@ -110,7 +110,10 @@ int filter_form_set(struct filter_form *form, const char *name,
  * side, 80 and 443); an `or` pins a kind only if each branch does; `not`
  * and tests of other fields pin nothing.  A kind is pinned with an empty
  * set when no flow can pass.  Sets longer than FILTER_PIN_MAX entries are
- * dropped (the kind is then not pinned).
+ * dropped (the kind is then not pinned).  A pin is exact when the whole
+ * filter is that condition: one test without excludes ("dst port 443",
+ * "host 192.0.2.1", "in if [3, 4]"), or an `or` of such tests on the same
+ * field and side.
  */
 #define FILTER_PIN_MAX		4096
 
@@ -138,6 +141,8 @@ struct filter_range {
 
 struct filter_pin {
 	int			 pinned;
+	int			 exact;	/* the filter passes exactly the flows
+					 * that have the field and meet this */
 	int			 side;	/* FILTER_PIN_SRC | FILTER_PIN_DST */
 	size_t			 n;
 	struct filter_pfx	*pfx;	/* ADDR, EXPORTER */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "storage/rrdstore.h"
 
@@ -47,7 +48,15 @@ struct lt_job {
 	struct lt_job	*next;
 	char		 path[1024 + 128 + 8];
 	unsigned	 step;
+	uint64_t	 queued_us;	/* monotonic */
 	struct rrd_sample s;
+};
+
+/* The worker's view of the step being flushed. */
+struct lt_flush {
+	time_t		 t;		/* its end */
+	uint64_t	 start_us;	/* its first sample queued */
+	unsigned	 n;		/* samples written */
 };
 
 struct livetrack {
@@ -64,6 +73,8 @@ struct livetrack {
 	struct lt_job	*head, *tail;
 	int		 stop;
 	uint64_t	 rrd_errors;
+	struct lt_flush	 cur;		/* worker only */
+	struct livetrack_flush last;	/* under mu */
 };
 
 /* snprintf that may truncate (messages). */
@@ -82,6 +93,34 @@ lt_err(char *err, size_t len, const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------ worker */
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Job j is written (under mu): a step's flush ends when no sample of the
+ * same step is queued behind it. */
+static void
+lt_flushed(struct livetrack *lt, const struct lt_job *j)
+{
+	if (j->s.t != lt->cur.t) {
+		lt->cur.t = j->s.t;
+		lt->cur.start_us = j->queued_us;
+		lt->cur.n = 0;
+	}
+	lt->cur.n++;
+	if (lt->head != NULL && lt->head->s.t == lt->cur.t)
+		return;
+	lt->last.t = lt->cur.t;
+	lt->last.rrds = lt->cur.n;
+	lt->last.wall_us = mono_us() - lt->cur.start_us;
+	lt->last.steps++;
+}
 
 static void *
 lt_worker(void *arg)
@@ -111,11 +150,12 @@ lt_worker(void *arg)
 			rc = -1;
 		if (rc < 0)
 			log_warnx("tracking: %s", err);
-		free(j);
 
 		pthread_mutex_lock(&lt->mu);
 		if (rc < 0)
 			lt->rrd_errors++;
+		lt_flushed(lt, j);
+		free(j);
 	}
 	pthread_mutex_unlock(&lt->mu);
 	return NULL;
@@ -132,6 +172,7 @@ lt_queue(struct livetrack *lt, const char *name, const struct rrd_sample *s)
 	}
 	lt_err(j->path, sizeof(j->path), "%s/%s.rrd", lt->rrddir, name);
 	j->step = lt->step;
+	j->queued_us = mono_us();
 	j->s = *s;
 	pthread_mutex_lock(&lt->mu);
 	if (lt->tail != NULL)
@@ -491,6 +532,20 @@ livetrack_rrd_errors(const struct livetrack *lt)
 	n = lt->rrd_errors;
 	pthread_mutex_unlock((pthread_mutex_t *)&lt->mu);
 	return n;
+}
+
+void
+livetrack_get_flush(const struct livetrack *lt, struct livetrack_flush *out)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&lt->mu);
+	*out = lt->last;
+	pthread_mutex_unlock((pthread_mutex_t *)&lt->mu);
+}
+
+void
+livetrack_get_index(const struct livetrack *lt, struct trkindex_stats *out)
+{
+	tracker_get_index(lt->tr, out);
 }
 
 void

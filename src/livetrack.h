@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "proto/flowrec.h"
 
@@ -61,6 +62,22 @@ void livetrack_get(const struct livetrack *lt, unsigned i,
 
 /* RRD writes that failed (logged by the worker), and samples queued. */
 uint64_t livetrack_rrd_errors(const struct livetrack *lt);
+
+/* The last step written to the RRDs: how many, and the wall time from
+ * its first sample queued to its last one written. */
+struct livetrack_flush {
+	time_t		t;		/* the step's end; 0: none yet */
+	unsigned	rrds;
+	uint64_t	wall_us;
+	uint64_t	steps;		/* steps written since the start */
+};
+void livetrack_get_flush(const struct livetrack *lt,
+    struct livetrack_flush *out);
+
+/* How the trackings are indexed (see trkindex.h). */
+struct trkindex_stats;
+void livetrack_get_index(const struct livetrack *lt,
+    struct trkindex_stats *out);
 
 /* Write what is queued, stop the worker, free. */
 void livetrack_free(struct livetrack *lt);

@@ -18,6 +18,7 @@
 #include "trkindex.h"
 
 #define TRK_SKEW	8	/* buckets of clock skew allowed ahead */
+#define TRK_WMAX	(100 + 1 + TRK_SKEW)	/* slots at most */
 
 struct trk {
 	const struct filter	*f;
@@ -127,51 +128,70 @@ overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 	return hi > lo ? hi - lo : 0;
 }
 
+/* Where one flow's volume goes: computed once per flow, added to every
+ * tracking it passes. */
+struct spread {
+	int		 fslot;		/* the flow's own bucket, -1: none */
+	unsigned	 n;		/* buckets of its volume */
+	unsigned	 slot[TRK_WMAX];
+	double		 sh[TRK_WMAX];	/* share of the volume in each */
+	double		 late;		/* share outside the window */
+};
+
 static void
-count(struct tracker *t, struct trk *k, const struct flowrec *r)
+spread_of(const struct tracker *t, const struct flowrec *r,
+    struct spread *sp)
 {
 	uint64_t first = r->first_ms, last = r->last_ms, dur, b, bf, bl;
 	uint64_t wlo = t->open * t->step_ms;
 	uint64_t whi = (t->open + t->w) * t->step_ms;
-	double oct = (double)r->octets * k->mult;
-	double pkt = (double)r->packets * k->mult;
-	double late = 0;
-	unsigned s;
 
 	if (last < first)
 		last = first;
-	k->st.matched++;
-	/* the flow itself: in the bucket where it started */
 	bf = first / t->step_ms;
-	if (bf >= t->open && bf < t->open + t->w)
-		k->flw[bf % t->w] += 1;
+	sp->fslot = bf >= t->open && bf < t->open + t->w ?
+	    (int)(bf % t->w) : -1;
+	sp->n = 0;
+	sp->late = 0;
 	dur = last - first;
 	if (dur == 0) {
 		bl = last / t->step_ms;
 		if (bl >= t->open && bl < t->open + t->w) {
-			s = (unsigned)(bl % t->w);
-			k->oct[s] += oct;
-			k->pkt[s] += pkt;
+			sp->slot[0] = (unsigned)(bl % t->w);
+			sp->sh[0] = 1;
+			sp->n = 1;
 		} else
-			late = 1;
-	} else {
-		/* shares outside the window are late */
-		late = (double)(overlap(first, last, 0, wlo) +
-		    overlap(first, last, whi, UINT64_MAX)) / (double)dur;
-		bf = first < wlo ? t->open : first / t->step_ms;
-		bl = last >= whi ? t->open + t->w - 1 : (last - 1) / t->step_ms;
-		for (b = bf; b <= bl; b++) {
-			double sh = (double)overlap(first, last,
-			    b * t->step_ms, (b + 1) * t->step_ms) / (double)dur;
-
-			s = (unsigned)(b % t->w);
-			k->oct[s] += oct * sh;
-			k->pkt[s] += pkt * sh;
-		}
+			sp->late = 1;
+		return;
 	}
-	if (late > 0) {
+	/* shares outside the window are late */
+	sp->late = (double)(overlap(first, last, 0, wlo) +
+	    overlap(first, last, whi, UINT64_MAX)) / (double)dur;
+	bf = first < wlo ? t->open : first / t->step_ms;
+	bl = last >= whi ? t->open + t->w - 1 : (last - 1) / t->step_ms;
+	for (b = bf; b <= bl; b++) {
+		sp->slot[sp->n] = (unsigned)(b % t->w);
+		sp->sh[sp->n++] = (double)overlap(first, last,
+		    b * t->step_ms, (b + 1) * t->step_ms) / (double)dur;
+	}
+}
+
+static void
+count(struct trk *k, const struct spread *sp, const struct flowrec *r)
+{
+	double oct = (double)r->octets * k->mult;
+	double pkt = (double)r->packets * k->mult;
+
+	k->st.matched++;
+	if (sp->fslot >= 0)
+		k->flw[sp->fslot] += 1;
+	for (unsigned i = 0; i < sp->n; i++) {
+		k->oct[sp->slot[i]] += oct * sp->sh[i];
+		k->pkt[sp->slot[i]] += pkt * sp->sh[i];
+	}
+	if (sp->late > 0) {
 		k->st.late_flows++;
-		k->st.late_octets += oct * late;
+		k->st.late_octets += oct * sp->late;
 	}
 }
 
@@ -189,11 +209,19 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 
 		if (!t->noindex)
 			nc = trkindex_lookup(t->ix, &recs[i], t->cand);
-		for (unsigned j = 0; j < nc; j++) {
-			struct trk *k = &t->trk[t->noindex ? j : t->cand[j]];
+		struct spread sp;
+		int have = 0;
 
-			if (k->f == NULL || filter_match(k->f, &recs[i]))
-				count(t, k, &recs[i]);
+		for (unsigned j = 0; j < nc; j++) {
+			uint32_t c = t->noindex ? j : t->cand[j];
+			struct trk *k = &t->trk[c & ~TRKINDEX_EXACT];
+
+			if (!(c & TRKINDEX_EXACT) && k->f != NULL &&
+			    !filter_match(k->f, &recs[i]))
+				continue;
+			if (!have++)
+				spread_of(t, &recs[i], &sp);
+			count(k, &sp, &recs[i]);
 		}
 	}
 }
@@ -268,4 +296,10 @@ tracker_get_stats(const struct tracker *t, int tracking,
 		return;
 	}
 	*out = t->trk[tracking].st;
+}
+
+void
+tracker_get_index(const struct tracker *t, struct trkindex_stats *out)
+{
+	trkindex_get_stats(t->ix, out);
 }

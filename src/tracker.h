@@ -72,6 +72,10 @@ void tracker_take_window(struct tracker *dst, const struct tracker *src);
 void tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
     int si);
 
+/* How the trackings are indexed. */
+struct trkindex_stats;
+void tracker_get_index(const struct tracker *t, struct trkindex_stats *out);
+
 void tracker_get_stats(const struct tracker *t, int tracking,
     struct tracker_stats *out);
 unsigned tracker_count(const struct tracker *t);

@@ -415,7 +415,7 @@ trkindex_add(struct trkindex *x, const struct filter *f)
 	struct filter_pins ps;
 	int kind = TRKINDEX_ALWAYS, rc = 0;
 
-	if (x->ntrk == UINT32_MAX || trk_room(x) == -1)
+	if (x->ntrk >= TRKINDEX_EXACT - 1 || trk_room(x) == -1)
 		return -1;
 	memset(&ps, 0, sizeof(ps));
 	if (f != NULL && filter_pins(f, &ps) == -1)
@@ -423,7 +423,9 @@ trkindex_add(struct trkindex *x, const struct filter *f)
 	if (f != NULL && (kind = pin_choose(&ps)) < 0)
 		kind = TRKINDEX_ALWAYS;
 	if (kind >= 0) {
-		rc = file_pin(x, kind, &ps.k[kind], x->ntrk);
+		rc = file_pin(x, kind, &ps.k[kind], x->ntrk |
+		    (ps.k[kind].exact ? TRKINDEX_EXACT : 0));
+		x->st.exact += ps.k[kind].exact;
 		x->st.by_kind[kind]++;
 		x->st.never += ps.k[kind].n == 0;
 	} else {
@@ -445,10 +447,10 @@ emit(struct trkindex *x, uint32_t c, uint32_t *out, unsigned *n)
 	const struct xcell *cl = &x->cells[c];
 
 	for (uint32_t i = 0; i < cl->n; i++) {
-		uint32_t id = cl->ids[i];
+		uint32_t id = cl->ids[i], k = id & ~TRKINDEX_EXACT;
 
-		if (x->stamp[id] != x->epoch) {
-			x->stamp[id] = x->epoch;
+		if (x->stamp[k] != x->epoch) {
+			x->stamp[k] = x->epoch;
 			out[(*n)++] = id;
 		}
 	}
@@ -526,17 +528,36 @@ plist_lookup(struct trkindex *x, const struct xplist *l, uint8_t af,
 		}
 		pfx_cut(&key, af, len, a);
 		for (i = plist_lower(l, i, &key); i < l->n &&
-		    xpent_cmp(&l->e[i], &key) == 0; i++)
-			if (x->stamp[l->e[i].id] != x->epoch) {
-				x->stamp[l->e[i].id] = x->epoch;
+		    xpent_cmp(&l->e[i], &key) == 0; i++) {
+			uint32_t k = l->e[i].id & ~TRKINDEX_EXACT;
+
+			if (x->stamp[k] != x->epoch) {
+				x->stamp[k] = x->epoch;
 				out[(*n)++] = l->e[i].id;
 			}
+		}
 		if (len == 0)
 			break;
 		pfx_cut(&key, af, len - 1, a);	/* next length */
 		memset(&key.a, 0, sizeof(key.a));
 		i = plist_lower(l, i, &key);
 	}
+}
+
+/* What a flow must have sent for a lookup in each table. */
+static const uint32_t tbl_need[TBL_COUNT] = {
+	[TBL_V4] = 0, [TBL_PORT] = FR_HAS_PORTS, [TBL_IF] = FR_HAS_IFINDEX,
+	[TBL_PROTO] = FR_HAS_PROTO,
+};
+
+static inline uint32_t
+tbl_value(const struct flowrec *r, int t, int side)
+{
+	if (t == TBL_PORT)
+		return side ? r->dport : r->sport;
+	if (t == TBL_IF)
+		return side ? r->out_if : r->in_if;
+	return r->proto;
 }
 
 unsigned
@@ -550,24 +571,26 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out)
 	}
 	memcpy(out, x->always, x->nalways * sizeof(*out));
 	n = x->nalways;
-	if (r->af == FR_AF_INET && x->h[TBL_V4][0].n + x->h[TBL_V4][1].n) {
-		v4_lookup(x, &x->h[TBL_V4][0], r->src.v4, out, &n);
-		v4_lookup(x, &x->h[TBL_V4][1], r->dst.v4, out, &n);
+	/* a field not sent passes no test on it: no lookup */
+	if (r->af == FR_AF_INET) {
+		if (r->fields & FR_HAS_SRCADDR)
+			v4_lookup(x, &x->h[TBL_V4][0], r->src.v4, out, &n);
+		if (r->fields & FR_HAS_DSTADDR)
+			v4_lookup(x, &x->h[TBL_V4][1], r->dst.v4, out, &n);
 	} else if (r->af == FR_AF_INET6) {
-		plist_lookup(x, &x->v6[0], r->af, &r->src, out, &n);
-		plist_lookup(x, &x->v6[1], r->af, &r->dst, out, &n);
+		if (r->fields & FR_HAS_SRCADDR)
+			plist_lookup(x, &x->v6[0], r->af, &r->src, out, &n);
+		if (r->fields & FR_HAS_DSTADDR)
+			plist_lookup(x, &x->v6[1], r->af, &r->dst, out, &n);
 	}
 	for (int t = TBL_PORT; t < TBL_COUNT; t++)
 		for (int side = 0; side < 2; side++) {
 			const struct xhash *h = &x->h[t][side];
-			uint32_t v, c;
+			uint32_t c;
 
-			if (h->n == 0)
+			if (h->n == 0 || !(r->fields & tbl_need[t]))
 				continue;
-			v = t == TBL_PORT ? (side ? r->dport : r->sport) :
-			    t == TBL_IF ? (side ? r->out_if : r->in_if) :
-			    r->proto;
-			if ((c = xhash_get(h, v)) != 0)
+			if ((c = xhash_get(h, tbl_value(r, t, side))) != 0)
 				emit(x, c, out, &n);
 		}
 	if (x->exporter.n > 0)

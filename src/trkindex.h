@@ -10,7 +10,9 @@
  * sides are looked up) plus the trackings with no usable pin, which are
  * candidates for every flow.  The caller still runs each candidate's
  * filter: the index only leaves out trackings that cannot match, so the
- * counts are the same with and without it.
+ * counts are the same with and without it; except that a tracking whose
+ * filter is exactly its pin ("dst port 443", "host 192.0.2.1") is marked
+ * as passing, so its filter need not be run at all.
  *
  * Structures: IPv4 prefixes in a 16-8-8 stride trie per side (a hash of
  * the /16 at the root, 256-slot nodes below, each prefix spread over the
@@ -36,6 +38,7 @@
 
 #define TRKINDEX_MAX_KEYS	4096
 #define TRKINDEX_ALWAYS		(-2)	/* trkindex_add: tested always */
+#define TRKINDEX_EXACT		0x80000000u	/* see trkindex_lookup */
 
 struct filter;
 struct trkindex;
@@ -52,7 +55,9 @@ int trkindex_add(struct trkindex *x, const struct filter *f);
 
 /*
  * The candidates for r, each once, in no particular order, into out
- * (room for every tracking added).  Returns their number.
+ * (room for every tracking added).  Returns their number.  A candidate
+ * with TRKINDEX_EXACT or-ed in passes for sure (its filter is exactly the
+ * condition it was filed under: filter_pin.exact), no need to run it.
  */
 unsigned trkindex_lookup(struct trkindex *x, const struct flowrec *r,
     uint32_t *out);
@@ -61,6 +66,7 @@ struct trkindex_stats {
 	unsigned	by_kind[5];	/* trackings per FILTER_PIN_* kind */
 	unsigned	always;		/* tested for every flow */
 	unsigned	never;		/* filters no flow can pass */
+	unsigned	exact;		/* found by the index alone */
 	size_t		keys;		/* slots filled */
 };
 

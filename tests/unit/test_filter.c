@@ -644,12 +644,52 @@ test_pins(void **state)
 	}
 }
 
+/* Exact pins: the filter is nothing but the pinned condition. */
+static void
+test_pins_exact(void **state)
+{
+	static const struct {
+		const char	*expr;
+		int		 kind, exact;
+	} c[] = {
+		{ "dst port 443", FILTER_PIN_PORT, 1 },
+		{ "port 80 or port 443", FILTER_PIN_PORT, 1 },
+		{ "src port 80 or dst port 443", FILTER_PIN_PORT, 0 },
+		{ "port in [80, 443]", FILTER_PIN_PORT, 1 },
+		{ "port in [80-90, -85]", FILTER_PIN_PORT, 0 },
+		{ "port 80 and bytes > 1", FILTER_PIN_PORT, 0 },
+		{ "port 80 and port 81", FILTER_PIN_PORT, 0 },
+		{ "host 192.0.2.1", FILTER_PIN_ADDR, 1 },
+		{ "src ip in [10/8, -10.1/16]", FILTER_PIN_ADDR, 0 },
+		{ "in if 3 or in if 4", FILTER_PIN_IF, 1 },
+		{ "proto tcp", FILTER_PIN_PROTO, 1 },
+	};
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct filter *f = filter_compile(c[i].expr, NULL, err,
+		    sizeof(err));
+		struct filter_pins ps;
+
+		assert_non_null(f);
+		assert_int_equal(filter_pins(f, &ps), 0);
+		assert_true(ps.k[c[i].kind].pinned);
+		if (ps.k[c[i].kind].exact != c[i].exact)
+			fail_msg("%s: exact %d", c[i].expr,
+			    ps.k[c[i].kind].exact);
+		filter_pins_free(&ps);
+		filter_free(f);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_pins),
+		cmocka_unit_test(test_pins_exact),
 		cmocka_unit_test(test_canon),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_form),

@@ -231,7 +231,7 @@ static void
 test_candidates(void **state)
 {
 	uint32_t cand[NTRK];
-	unsigned matched = 0, tested = 0;
+	unsigned matched = 0, tested = 0, exact = 0;
 
 	(void)state;
 	for (uint64_t seed = 1; seed <= 8; seed++) {
@@ -247,8 +247,17 @@ test_candidates(void **state)
 			uint8_t seen[NTRK] = { 0 };
 
 			for (unsigned j = 0; j < n; j++) {
-				assert_true(cand[j] < NTRK);
-				assert_int_equal(seen[cand[j]]++, 0);
+				uint32_t k = cand[j] & ~TRKINDEX_EXACT;
+
+				assert_true(k < NTRK);
+				assert_int_equal(seen[k]++, 0);
+				if ((cand[j] & TRKINDEX_EXACT) &&
+				    !filter_match(f[k], &r))
+					fail_msg("seed %u flow %u: tracking "
+					    "%u (%s) marked exact but fails",
+					    (unsigned)seed, i, k,
+					    filter_text(f[k]));
+				exact += (cand[j] & TRKINDEX_EXACT) != 0;
 			}
 			for (unsigned j = 0; j < NTRK; j++)
 				if (filter_match(f[j], &r)) {
@@ -270,6 +279,7 @@ test_candidates(void **state)
 	print_message("%u of %u trackings tested per flow, %u passed\n",
 	    tested / (8 * NFLOW), NTRK, matched / (8 * NFLOW));
 	assert_true(tested < 8u * NFLOW * NTRK / 4 * 3);
+	assert_true(exact > 8 * NFLOW);
 }
 
 struct samples {
@@ -398,11 +408,17 @@ test_narrow(void **state)
 	r.af = FR_AF_INET;
 	r.src.v4 = 0x0a000101;		/* 10.0.1.1: tracking 1 */
 	r.dst.v4 = 0x0a010003;		/* 10.1.0.3: tracking 500 */
+	r.fields = FR_HAS_SRCADDR | FR_HAS_DSTADDR;
 	assert_int_equal(trkindex_lookup(x, &r, cand), 2);
+	cand[0] &= ~TRKINDEX_EXACT;
+	cand[1] &= ~TRKINDEX_EXACT;
 	assert_true((cand[0] == 1 && cand[1] == 500) ||
 	    (cand[0] == 500 && cand[1] == 1));
 	r.src.v4 = 0x0b000000;
 	assert_int_equal(trkindex_lookup(x, &r, cand), 1);
+	assert_int_equal(cand[0], 500 | TRKINDEX_EXACT);
+	r.fields = FR_HAS_SRCADDR;	/* no destination address sent */
+	assert_int_equal(trkindex_lookup(x, &r, cand), 0);
 	for (unsigned i = 0; i < 1000; i++)
 		filter_free(f[i]);
 	trkindex_free(x);
