@@ -6,7 +6,10 @@
  *   flowkeep track show NAME [--dir DIR]
  *   flowkeep track add NAME --filter EXPR [--multiplier N] [--notes TEXT]
  *                      [--dir DIR] [--socket PATH]
- *   flowkeep track rm NAME [--dir DIR] [--socket PATH]     (archives it)
+ *   flowkeep track edit NAME [--filter EXPR] [--multiplier N]
+ *                      [--notes TEXT] [--dir DIR] [--socket PATH]
+ *   flowkeep track rm|archive NAME [--dir DIR] [--socket PATH]
+ *                      (both archive it)
  *   flowkeep track restore NAME [--dir DIR] [--socket PATH]
  *   flowkeep track alerts [--rrd-dir DIR]	(the alert history)
  *   flowkeep track note NAME TEXT [--at TIME] [--dir DIR]
@@ -26,7 +29,9 @@
  * The directory is --dir, else the tracking-dir of --config FILE, else
  * var/trackings (flowkeepd's default).  After a change the running daemon
  * is asked to reload; if none answers, the change waits for its start.
- * Archived trackings go to DIR/.archive (their RRDs are kept).
+ * Archived trackings go to DIR/.archive (their RRDs are kept).  edit
+ * changes only the keys given and keeps the other lines (alert rules...);
+ * the edited definition is checked before it replaces the old one.
  */
 #define _GNU_SOURCE
 
@@ -392,6 +397,105 @@ track_add(const struct track_args *a)
 	return 0;
 }
 
+/* The line for key in an edited definition: the new value if given. */
+static const char *
+edit_value(const struct track_args *a, const char *key)
+{
+	if (strcmp(key, "filter") == 0)
+		return a->filter;
+	if (strcmp(key, "multiplier") == 0)
+		return a->mult;
+	return strcmp(key, "notes") == 0 ? a->notes : NULL;
+}
+
+/* Copy in to out with the given keys replaced (the first line of each;
+ * other lines of those keys are dropped), missing ones appended. */
+static void
+edit_copy(const struct track_args *a, FILE *in, FILE *out)
+{
+	static const char *const keys[3] = { "filter", "multiplier",
+	    "notes" };
+	char line[4096], key[32];
+	int done[3] = { 0, 0, 0 };
+
+	while (fgets(line, sizeof(line), in) != NULL) {
+		int k;
+
+		if (sscanf(line, " %31s", key) != 1 ||
+		    edit_value(a, key) == NULL) {
+			fputs(line, out);
+			continue;
+		}
+		for (k = 0; strcmp(keys[k], key) != 0; k++)
+			;
+		if (!done[k]++)
+			fprintf(out, "%s %s\n", key, edit_value(a, key));
+	}
+	for (int k = 0; k < 3; k++)
+		if (!done[k] && edit_value(a, keys[k]) != NULL)
+			fprintf(out, "%s %s\n", keys[k], edit_value(a, keys[k]));
+}
+
+/* Change the given keys of NAME, keeping its other lines (alerts...);
+ * the new definition is checked before it replaces the old one. */
+static int
+track_edit(const struct track_args *a)
+{
+	char path[4096], tmp[4200], err[1024];
+	struct filter *f;
+	double mult;
+	FILE *in, *out;
+
+	if (a->filter == NULL && a->mult == NULL && a->notes == NULL)
+		return track_usage("edit needs --filter, --multiplier or "
+		    "--notes");
+	if ((a->filter && !one_line(a->filter)) ||
+	    (a->notes && !one_line(a->notes)) ||
+	    (a->mult && !one_line(a->mult)))
+		return track_usage("--filter, --multiplier and --notes are "
+		    "one line each");
+	if (a->filter != NULL) {
+		if ((f = filter_compile(a->filter, NULL, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "flowkeep: filter: %s\n", err);
+			return 2;
+		}
+		filter_free(f);
+	}
+	snprintf(path, sizeof(path), "%s/%s", a->dir, a->name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.new", a->dir, a->name);
+	if ((in = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", path,
+		    strerror(errno));
+		return 1;
+	}
+	if ((out = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", tmp,
+		    strerror(errno));
+		fclose(in);
+		return 1;
+	}
+	edit_copy(a, in, out);
+	fclose(in);
+	if (fclose(out) != 0 ||
+	    (f = livetrack_read_def(tmp, &mult, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "flowkeep track: %s unchanged: %s\n", path,
+		    err);
+		unlink(tmp);
+		return 1;
+	}
+	filter_free(f);
+	if (rename(tmp, path) != 0) {
+		fprintf(stderr, "flowkeep track: %s: %s\n", path,
+		    strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	printf("tracking %s changed (%s)\n", a->name, path);
+	tell_daemon(a->sock);
+	return 0;
+}
+
 /* Move NAME between DIR and DIR/.archive. */
 static int
 track_move(const struct track_args *a, int to_archive)
@@ -518,6 +622,8 @@ cmd_track(int argc, char **argv)
 	}
 	if (strcmp(a.verb, "note") == 0)
 		return track_note(&a);
+	if (strcmp(a.verb, "edit") == 0)
+		return track_edit(&a);
 	a.cfg = &c;
 	if (strcmp(a.verb, "backfill") == 0)
 		return track_backfill(&a);

@@ -903,6 +903,12 @@ kw_rrd_dir(struct parser *p)
 }
 
 static int
+kw_rrdcached(struct parser *p)
+{
+	return arg_str(p, p->c->rrdcached, sizeof(p->c->rrdcached));
+}
+
+static int
 kw_track_step(struct parser *p)
 {
 	return arg_uns(p, 60, 3600, &p->c->track_step);
@@ -1200,6 +1206,7 @@ static const struct keyword top_keywords[] = {
 	{ "flush-interval",	kw_flush_interval },
 	{ "tracking-dir",	kw_tracking_dir },
 	{ "rrd-dir",		kw_rrd_dir },
+	{ "rrdcached",		kw_rrdcached },
 	{ "track-step",		kw_track_step },
 	{ "track-lateness",	kw_track_lateness },
 	{ "web-listen",		kw_web_listen },
@@ -1423,6 +1430,8 @@ print_network(const struct fk_config *c, FILE *fp)
 	fprintf(fp, "flush-interval %u\n", c->flush_interval);
 	print_str(fp, "tracking-dir", c->trackdir);
 	print_str(fp, "rrd-dir", c->rrddir);
+	if (c->rrdcached[0] != '\0')
+		print_str(fp, "rrdcached", c->rrdcached);
 	fprintf(fp, "track-step %u\ntrack-lateness %u\n", c->track_step,
 	    c->track_lateness);
 	print_str(fp, "web-listen", c->web_listen);
@@ -1939,6 +1948,13 @@ o_rrd_dir(struct argstate *s, const char *opt, const char *arg)
 }
 
 static int
+o_rrdcached(struct argstate *s, const char *opt, const char *arg)
+{
+	return opt_str(s, opt, arg, s->c->rrdcached,
+	    sizeof(s->c->rrdcached));
+}
+
+static int
 o_rcvbuf(struct argstate *s, const char *opt, const char *arg)
 {
 	char b[64];
@@ -2073,6 +2089,7 @@ static const struct option_def options[] = {
 	{ "flush-interval", 1, o_flush_interval },
 	{ "tracking-dir", 1, o_tracking_dir },
 	{ "rrd-dir", 1, o_rrd_dir },
+	{ "rrdcached", 1, o_rrdcached },
 	{ "listen", 1, o_listen },
 	{ "allow", 1, o_allow },
 	{ "web-listen", 1, o_web_listen },
@@ -2388,6 +2405,6 @@ config_usage(FILE *fp)
 "                 [--listen host:port] [--allow prefix] [--quickstart]\n"
 "                 [--web-listen host:port|none]\n"
 "                 [--compress-threads auto|n] [--flush-interval seconds]\n"
-"                 [--tracking-dir dir] [--rrd-dir dir]\n"
+"                 [--tracking-dir dir] [--rrd-dir dir] [--rrdcached addr]\n"
 "                 [--help] [--version] [localip/remoteip/port]\n", fp);
 }

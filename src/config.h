@@ -94,6 +94,7 @@ struct fk_config {
 						 * the open file, 0 = when full */
 	char		trackdir[FK_PATH_MAX];	/* tracking definitions */
 	char		rrddir[FK_PATH_MAX];	/* one RRD per tracking */
+	char		rrdcached[FK_PATH_MAX];	/* "" or rrdcached's address */
 	unsigned	track_step;		/* seconds per RRD step */
 	unsigned	track_lateness;		/* steps before a step is
 						 * final */

@@ -60,8 +60,8 @@ static const struct command commands[] = {
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
 	{ "track", cmd_track,
-	    "track list|show|add|rm|restore|alerts|backfill|note "
-	    "[NAME] [TEXT] [--at T] [--filter EXPR] [--multiplier N] "
+	    "track list|show|add|edit|rm|archive|restore|alerts|backfill|"
+	    "note [NAME] [TEXT] [--at T] [--filter EXPR] [--multiplier N] "
 	    "[--notes TEXT] "
 	    "[--from T --to T [--replace] [FILE|DIR]...] [--dir DIR] "
 	    "[--rrd-dir DIR] [--config FILE] [--socket PATH]",

@@ -363,6 +363,15 @@ tracks_init(struct daemon *d)
 		log_warnx("trackings off: %s", err);
 		return;
 	}
+	if (d->cfg.rrdcached[0] != '\0') {
+		if (livetrack_set_rrdcached(d->lt, d->cfg.rrdcached, err,
+		    sizeof(err)) == -1)
+			log_warnx("rrdcached: %s; writing the RRDs directly",
+			    err);
+		else
+			log_info("RRD updates through rrdcached %s",
+			    d->cfg.rrdcached);
+	}
 	tracks_load(d);
 	collector_set_tap(d->coll, livetrack_put, d->lt);
 	d->src.lt = d->lt;

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #define LT_LINE		4096
 
 #define LT_ALERTS	4		/* alert rules per tracking */
+#define LT_ENSURED	8192		/* RRDs known good (worker), 2^n */
 
 struct lt_def {
 	char		 name[128];
@@ -62,6 +64,7 @@ struct lt_flush {
 struct livetrack {
 	char		 trackdir[1024];
 	char		 rrddir[1024];
+	char		 rrdcached[1024];	/* "" = write the files */
 	unsigned	 step, lateness;
 	struct tracker	*tr;
 	struct lt_def	*defs;
@@ -74,6 +77,8 @@ struct livetrack {
 	int		 stop;
 	uint64_t	 rrd_errors;
 	struct lt_flush	 cur;		/* worker only */
+	uint64_t	 ensured[LT_ENSURED];	/* worker only: path hashes */
+	unsigned	 nensured;
 	struct livetrack_flush last;	/* under mu */
 };
 
@@ -122,6 +127,78 @@ lt_flushed(struct livetrack *lt, const struct lt_job *j)
 	lt->last.steps++;
 }
 
+static uint64_t
+path_hash(const char *p)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h | 1;		/* 0 marks a free slot */
+}
+
+/* Is the RRD of hash h known good (add: remember it)? */
+static int
+ensured(struct livetrack *lt, uint64_t h, int add)
+{
+	unsigned i = (unsigned)h & (LT_ENSURED - 1);
+
+	for (; lt->ensured[i] != 0; i = (i + 1) & (LT_ENSURED - 1))
+		if (lt->ensured[i] == h)
+			return 1;
+	if (add && lt->nensured >= LT_ENSURED / 2) {
+		memset(lt->ensured, 0, sizeof(lt->ensured));
+		lt->nensured = 0;
+		return ensured(lt, h, add);
+	}
+	if (add) {
+		lt->ensured[i] = h;
+		lt->nensured++;
+	}
+	return 0;
+}
+
+static int
+lt_update(struct livetrack *lt, const struct lt_job *j, char *err,
+    size_t errlen)
+{
+	if (lt->rrdcached[0] != '\0')
+		return rrdstore_update_cached(lt->rrdcached, j->path, &j->s,
+		    1, err, errlen);
+	return rrdstore_update(j->path, &j->s, 1, err, errlen);
+}
+
+/* Check the RRD (once: it is remembered as good), write the sample; when
+ * a remembered RRD fails, check it again (it may have been removed or
+ * broken since) and retry once. */
+static int
+lt_write(struct livetrack *lt, const struct lt_job *j, char *err,
+    size_t errlen)
+{
+	uint64_t h = path_hash(j->path);
+	int known = ensured(lt, h, 0), rc;
+
+	for (int try = 0; try < 2; try++) {
+		if (!known) {
+			rc = rrdstore_ensure(j->path, j->step,
+			    j->s.t - (time_t)j->step, err, errlen);
+			if (rc == 1)
+				log_info("%s", err);
+			if (rc < 0)
+				return -1;
+			ensured(lt, h, 1);
+		}
+		if (lt_update(lt, j, err, errlen) >= 0)
+			return 0;
+		if (!known)
+			return -1;
+		memset(lt->ensured, 0, sizeof(lt->ensured));
+		lt->nensured = 0;
+		known = 0;
+	}
+	return -1;
+}
+
 static void *
 lt_worker(void *arg)
 {
@@ -141,14 +218,7 @@ lt_worker(void *arg)
 			lt->tail = NULL;
 		pthread_mutex_unlock(&lt->mu);
 
-		rc = rrdstore_ensure(j->path, j->step, j->s.t - (time_t)j->step,
-		    err, sizeof(err));
-		if (rc == 1)
-			log_info("%s", err);
-		if (rc >= 0 && rrdstore_update(j->path, &j->s, 1, err,
-		    sizeof(err)) < 0)
-			rc = -1;
-		if (rc < 0)
+		if ((rc = lt_write(lt, j, err, sizeof(err))) < 0)
 			log_warnx("tracking: %s", err);
 
 		pthread_mutex_lock(&lt->mu);
@@ -215,6 +285,25 @@ livetrack_new(const char *trackdir, const char *rrddir, unsigned step,
 		return NULL;
 	}
 	return lt;
+}
+
+int
+livetrack_set_rrdcached(struct livetrack *lt, const char *addr, char *err,
+    size_t errlen)
+{
+	char abs[PATH_MAX];
+
+	/* rrdcached resolves relative names against its own directory */
+	if (addr[0] != '\0' && realpath(lt->rrddir, abs) == NULL) {
+		lt_err(err, errlen, "%s: %s", lt->rrddir, strerror(errno));
+		return -1;
+	}
+	pthread_mutex_lock(&lt->mu);
+	if (addr[0] != '\0')
+		util_strlcpy(lt->rrddir, abs, sizeof(lt->rrddir));
+	util_strlcpy(lt->rrdcached, addr, sizeof(lt->rrdcached));
+	pthread_mutex_unlock(&lt->mu);
+	return 0;
 }
 
 static int

@@ -11,7 +11,9 @@
  *	note 1764300000 new uplink	(graph notes: a time, a text; graph.h)
  *	# comments and blank lines are ignored
  *
- * Its RRD is RRDDIR/NAME.rrd (see storage/rrdstore.h).
+ * Its RRD is RRDDIR/NAME.rrd (see storage/rrdstore.h), written by the
+ * worker with librrd's thread-safe calls or, when configured, through
+ * rrdcached (the worker still creates missing RRDs itself).
  */
 #ifndef FLOWKEEP_LIVETRACK_H
 #define FLOWKEEP_LIVETRACK_H
@@ -34,6 +36,14 @@ struct livetrack_info {
 /* NULL on bad parameters or out of memory (err says which). */
 struct livetrack *livetrack_new(const char *trackdir, const char *rrddir,
     unsigned step, unsigned lateness, char *err, size_t errlen);
+
+/*
+ * Send RRD updates through rrdcached at addr ("" = write the files, the
+ * default); call before livetrack_load().  The RRD directory is made
+ * absolute for rrdcached.  -1 with err set when it cannot be.
+ */
+int livetrack_set_rrdcached(struct livetrack *lt, const char *addr,
+    char *err, size_t errlen);
 
 /*
  * (Re)read the definitions.  Counting restarts for every tracking (the

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <rrd.h>
+#include <rrd_client.h>
 
 #include "rrdstore.h"
 
@@ -158,6 +159,27 @@ rrdstore_last(const char *path, char *err, size_t errlen)
 
 #define UPD_BATCH	64
 
+/* Format the next samples of s later than *last into buf/argv, at most
+ * UPD_BATCH, from *i on; returns how many. */
+static int
+fmt_batch(const struct rrd_sample *s, size_t n, size_t *i, time_t *last,
+    char buf[][128], const char **argv)
+{
+	int k;
+
+	for (k = 0; *i < n && k < UPD_BATCH; (*i)++) {
+		if (s[*i].t <= *last)
+			continue;
+		snprintf(buf[k], sizeof(buf[k]), "%lld:%.6f:%.6f:%.6f",
+		    (long long)s[*i].t, s[*i].bits, s[*i].packets,
+		    s[*i].flows);
+		argv[k] = buf[k];
+		k++;
+		*last = s[*i].t;
+	}
+	return k;
+}
+
 int
 rrdstore_update(const char *path, const struct rrd_sample *s, size_t n,
     char *err, size_t errlen)
@@ -165,31 +187,51 @@ rrdstore_update(const char *path, const struct rrd_sample *s, size_t n,
 	char buf[UPD_BATCH][128];
 	const char *argv[UPD_BATCH];
 	time_t last;
-	size_t i = 0, k;
-	int written = 0;
+	size_t i = 0;
+	int written = 0, k;
 
 	if ((last = rrdstore_last(path, err, errlen)) == -1)
 		return -1;
-	while (i < n) {
-		for (k = 0; i < n && k < UPD_BATCH; i++) {
-			if (s[i].t <= last)
-				continue;
-			snprintf(buf[k], sizeof(buf[k]), "%lld:%.6f:%.6f:%.6f",
-			    (long long)s[i].t, s[i].bits, s[i].packets,
-			    s[i].flows);
-			argv[k] = buf[k];
-			last = s[i].t;
-			k++;
-		}
-		if (k == 0)
-			continue;
+	while ((k = fmt_batch(s, n, &i, &last, buf, argv)) > 0) {
 		rrd_clear_error();
-		if (rrd_update_r(path, "bits:packets:flows", (int)k,
-		    argv) != 0) {
+		if (rrd_update_r(path, "bits:packets:flows", k, argv) != 0) {
 			seterr(err, errlen, "%s: update: %s", path, rrd_msg());
 			return -1;
 		}
-		written += (int)k;
+		written += k;
+	}
+	return written;
+}
+
+int
+rrdstore_update_cached(const char *daemon, const char *path,
+    const struct rrd_sample *s, size_t n, char *err, size_t errlen)
+{
+	char buf[UPD_BATCH][128];
+	const char *argv[UPD_BATCH];
+	time_t last;
+	size_t i = 0;
+	int written = 0, k;
+
+	rrd_clear_error();
+	if (rrdc_connect(daemon) != 0) {
+		seterr(err, errlen, "rrdcached %s: %s", daemon, rrd_msg());
+		return -1;
+	}
+	rrd_clear_error();
+	if ((last = rrdc_last(path)) == -1) {
+		seterr(err, errlen, "%s: rrdcached %s: %s", path, daemon,
+		    rrd_msg());
+		return -1;
+	}
+	while ((k = fmt_batch(s, n, &i, &last, buf, argv)) > 0) {
+		rrd_clear_error();
+		if (rrdc_update(path, k, argv) != 0) {
+			seterr(err, errlen, "%s: update through rrdcached "
+			    "%s: %s", path, daemon, rrd_msg());
+			return -1;
+		}
+		written += k;
 	}
 	return written;
 }

@@ -43,6 +43,18 @@ int rrdstore_ensure(const char *path, unsigned step, time_t start,
 int rrdstore_update(const char *path, const struct rrd_sample *s, size_t n,
     char *err, size_t errlen);
 
+/*
+ * The same through rrdcached at daemon (librrd's address syntax:
+ * "unix:/path/sock", "/path/sock" or "host:port"), connecting when not
+ * connected.  path must be absolute or relative to rrdcached's base
+ * directory, and the RRD must exist (rrdstore_ensure()).  The values
+ * reach the file when rrdcached writes them; `rrdtool fetch --daemon`
+ * flushes first.  librrd has one rrdcached connection per process: call
+ * from one thread.
+ */
+int rrdstore_update_cached(const char *daemon, const char *path,
+    const struct rrd_sample *s, size_t n, char *err, size_t errlen);
+
 /* Last update time of the RRD, or -1 with err set. */
 time_t rrdstore_last(const char *path, char *err, size_t errlen);
 
