@@ -184,7 +184,7 @@ done
 u0=$(median_col 3 <"$T/r0"); u1=$(median_col 3 <"$T/r1")
 awk -v a="$u0" -v b="$u1" 'BEGIN {
 	printf "RESULT added_us_per_flow=%.4f (UDP thread, medians) ratio=%.2f\n",
-	    b - a, a > 0 ? b / a : 0 }'
+	    b - a, (a > 0 ? b / a : 0) }'
 echo "RESULT kernel_drops no_trackings=$(median_col 1 <"$T/r0")" \
     "trackings=$(median_col 1 <"$T/r1")"
 
