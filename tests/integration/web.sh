@@ -15,35 +15,13 @@ need_prog "$FLOWKEEPD" "$FLOWKEEP" "$UDPSEND" "$CGI"
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 make_tmp
 
-tcp_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 # get PATH?QUERY NAME: fetch into $T/NAME, print "STATUS TYPE"
 get() {
 	python3 "$LIB/fetch.py" "http://127.0.0.1:$WPORT$1" "$T/$2" ${3:-}
 }
 
-NOW=$(date +%s)
-python3 "$LIB/mkv5.py" "$T/v5.lpb" "$NOW" || fail "mkv5.py failed"
-W=$T/w
-CTL=$T/ctl
-UPORT=$(free_port)
-WPORT=$(tcp_port)
-fk_start "$T/log" "$CTL" -D -w "$W" -z0 -N 0 --control "$CTL" \
-    --statefile "$T/state" --web-listen "127.0.0.1:$WPORT" \
-    "127.0.0.1/0/$UPORT"
-"$UDPSEND" -b 127.0.7.1 127.0.0.1 "$UPORT" "$T/v5.lpb" >/dev/null
-sleep 0.5
-fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
-i=0
-until python3 -c "import socket; socket.create_connection(('127.0.0.1', $WPORT))" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 50 ] || fail "no web listener on $WPORT"
-	sleep 0.1
-done
+web_daemon
 
 FROM=@$((NOW - 3600))
 TO=@$((NOW + 60))

@@ -25,30 +25,8 @@ make_tmp
 SHOTS=${SHOTS:-$top_builddir/tests/e2e-shots}
 mkdir -p "$SHOTS"
 
-tcp_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
-NOW=$(date +%s)
-python3 "$LIB/mkv5.py" "$T/v5.lpb" "$NOW" || fail "mkv5.py failed"
-W=$T/w
-CTL=$T/ctl
-UPORT=$(free_port)
-WPORT=$(tcp_port)
-fk_start "$T/log" "$CTL" -D -w "$W" -z0 -N 0 --control "$CTL" \
-    --statefile "$T/state" --web-listen "127.0.0.1:$WPORT" \
-    "127.0.0.1/0/$UPORT"
-"$UDPSEND" -b 127.0.7.1 127.0.0.1 "$UPORT" "$T/v5.lpb" >/dev/null
-sleep 0.5
-fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
-i=0
-until python3 -c "import socket; socket.create_connection(('127.0.0.1', $WPORT))" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 50 ] || fail "no web listener on $WPORT"
-	sleep 0.1
-done
+web_daemon
 
 # what the browser must show: the CLI's report over the last hour
 "$FLOWKEEP" report srcip --output json --from -1h --to now "$W" \
