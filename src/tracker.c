@@ -7,6 +7,14 @@
  * open + lateness.  Each tracking keeps W slots of octets, packets and
  * flows, indexed by bucket number modulo W.
  *
+ * Counting a flow touches as little memory per tracking as possible: one
+ * slot's three counters share a 32-byte cell, the slots of all trackings
+ * lie in one array (tracking i's at i * W), a byte per tracking says
+ * whether its multiplier is 1, and the number of flows a tracking matched
+ * is not counted per flow but added up from its flow counters when their
+ * bucket is final.  The struct trk itself is read only for filters,
+ * multipliers other than 1 and flows partly outside the window.
+ *
  * A flow is tested only against the candidates the tracking index
  * (trkindex.h) gives for it, unless tracker_use_index() turned it off.
  */
@@ -20,10 +28,15 @@
 #define TRK_SKEW	8	/* buckets of clock skew allowed ahead */
 #define TRK_WMAX	(100 + 1 + TRK_SKEW)	/* slots at most */
 
+struct tslot {
+	double		oct, pkt, flw, pad;
+};
+
 struct trk {
 	const struct filter	*f;
 	double			 mult;
-	double			*oct, *pkt, *flw;	/* W slots each */
+	/* matched: only flows not counted in a slot's flw, and flw of
+	 * final buckets; tracker_get_stats adds the open ones */
 	struct tracker_stats	 st;
 };
 
@@ -34,6 +47,8 @@ struct tracker {
 	uint64_t	 open;		/* oldest bucket not final */
 	int		 started;
 	struct trk	*trk;
+	struct tslot	*slots;		/* n * w */
+	uint8_t		*unit;		/* per tracking: multiplier 1 */
 	unsigned	 n, cap;
 	struct trkindex	*ix;
 	uint32_t	*cand;		/* cap candidates of one flow */
@@ -64,8 +79,8 @@ tracker_free(struct tracker *t)
 {
 	if (t == NULL)
 		return;
-	for (unsigned i = 0; i < t->n; i++)
-		free(t->trk[i].oct);
+	free(t->slots);
+	free(t->unit);
 	free(t->trk);
 	free(t->cand);
 	trkindex_free(t->ix);
@@ -82,6 +97,9 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		unsigned cap = t->cap ? t->cap * 2 : 16;
 		struct trk *nt = realloc(t->trk, cap * sizeof(*nt));
 		uint32_t *nc;
+		uint8_t *nu;
+		struct tslot *ns;
+		size_t sz = (size_t)cap * t->w * sizeof(*ns);
 
 		if (nt == NULL)
 			return -1;
@@ -89,21 +107,27 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		if ((nc = realloc(t->cand, cap * sizeof(*nc))) == NULL)
 			return -1;
 		t->cand = nc;
+		if ((nu = realloc(t->unit, cap)) == NULL)
+			return -1;
+		t->unit = nu;
+		/* aligned_alloc wants a multiple of the alignment: sz is */
+		if ((ns = aligned_alloc(sizeof(*ns), sz)) == NULL)
+			return -1;
+		memset(ns, 0, sz);
+		if (t->n > 0)
+			memcpy(ns, t->slots,
+			    (size_t)t->n * t->w * sizeof(*ns));
+		free(t->slots);
+		t->slots = ns;
 		t->cap = cap;
 	}
 	k = &t->trk[t->n];
 	memset(k, 0, sizeof(*k));
-	/* one allocation for the three slot arrays */
-	if ((k->oct = calloc(3 * (size_t)t->w, sizeof(double))) == NULL)
+	if (trkindex_add(t->ix, f) == -1)
 		return -1;
-	if (trkindex_add(t->ix, f) == -1) {
-		free(k->oct);
-		return -1;
-	}
-	k->pkt = k->oct + t->w;
-	k->flw = k->pkt + t->w;
 	k->f = f;
 	k->mult = mult > 0 ? mult : 1;
+	t->unit[t->n] = k->mult == 1;
 	if (!t->started) {
 		uint64_t b = now_ms / t->step_ms;
 
@@ -136,10 +160,12 @@ struct spread {
 	unsigned	 slot[TRK_WMAX];
 	double		 sh[TRK_WMAX];	/* share of the volume in each */
 	double		 late;		/* share outside the window */
+	/* the flow's octets and packets in each bucket (multiplier 1) */
+	double		 oct[TRK_WMAX], pkt[TRK_WMAX];
 };
 
 static void
-spread_of(const struct tracker *t, const struct flowrec *r,
+spread_cut(const struct tracker *t, const struct flowrec *r,
     struct spread *sp)
 {
 	uint64_t first = r->first_ms, last = r->last_ms, dur, b, bf, bl;
@@ -177,21 +203,51 @@ spread_of(const struct tracker *t, const struct flowrec *r,
 }
 
 static void
-count(struct trk *k, const struct spread *sp, const struct flowrec *r)
+spread_of(const struct tracker *t, const struct flowrec *r,
+    struct spread *sp)
 {
-	double oct = (double)r->octets * k->mult;
-	double pkt = (double)r->packets * k->mult;
+	double oct = (double)r->octets, pkt = (double)r->packets;
 
-	k->st.matched++;
-	if (sp->fslot >= 0)
-		k->flw[sp->fslot] += 1;
+	spread_cut(t, r, sp);
 	for (unsigned i = 0; i < sp->n; i++) {
-		k->oct[sp->slot[i]] += oct * sp->sh[i];
-		k->pkt[sp->slot[i]] += pkt * sp->sh[i];
+		sp->oct[i] = oct * sp->sh[i];
+		sp->pkt[i] = pkt * sp->sh[i];
+	}
+}
+
+static void
+count(struct tracker *t, unsigned c, const struct spread *sp,
+    const struct flowrec *r)
+{
+	struct tslot *s = t->slots + (size_t)c * t->w;
+	struct trk *k;
+
+	if (sp->fslot >= 0)
+		s[sp->fslot].flw += 1;
+	else
+		t->trk[c].st.matched++;
+	if (t->unit[c]) {
+		/* the usual case: the shares computed once for the flow */
+		for (unsigned i = 0; i < sp->n; i++) {
+			s[sp->slot[i]].oct += sp->oct[i];
+			s[sp->slot[i]].pkt += sp->pkt[i];
+		}
+	} else {
+		double oct, pkt;
+
+		k = &t->trk[c];
+		oct = (double)r->octets * k->mult;
+		pkt = (double)r->packets * k->mult;
+
+		for (unsigned i = 0; i < sp->n; i++) {
+			s[sp->slot[i]].oct += oct * sp->sh[i];
+			s[sp->slot[i]].pkt += pkt * sp->sh[i];
+		}
 	}
 	if (sp->late > 0) {
+		k = &t->trk[c];
 		k->st.late_flows++;
-		k->st.late_octets += oct * sp->late;
+		k->st.late_octets += (double)r->octets * k->mult * sp->late;
 	}
 }
 
@@ -214,14 +270,14 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 
 		for (unsigned j = 0; j < nc; j++) {
 			uint32_t c = t->noindex ? j : t->cand[j];
-			struct trk *k = &t->trk[c & ~TRKINDEX_EXACT];
+			unsigned ki = c & ~TRKINDEX_EXACT;
 
-			if (!(c & TRKINDEX_EXACT) && k->f != NULL &&
-			    !filter_match(k->f, &recs[i]))
+			if (!(c & TRKINDEX_EXACT) && t->trk[ki].f != NULL &&
+			    !filter_match(t->trk[ki].f, &recs[i]))
 				continue;
 			if (!have++)
 				spread_of(t, &recs[i], &sp);
-			count(k, &sp, &recs[i]);
+			count(t, ki, &sp, &recs[i]);
 		}
 	}
 }
@@ -244,13 +300,15 @@ tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
 
 		for (unsigned j = 0; j < t->n; j++) {
 			struct trk *k = &t->trk[j];
+			struct tslot *sl = &t->slots[(size_t)j * t->w + s];
 			struct rrd_sample smp;
 
 			smp.t = (time_t)((t->open + 1) * t->step_ms / 1000);
-			smp.bits = k->oct[s] * 8 / secs;
-			smp.packets = k->pkt[s] / secs;
-			smp.flows = k->flw[s] / secs;
-			k->oct[s] = k->pkt[s] = k->flw[s] = 0;
+			smp.bits = sl->oct * 8 / secs;
+			smp.packets = sl->pkt / secs;
+			smp.flows = sl->flw / secs;
+			k->st.matched += (uint64_t)sl->flw;
+			sl->oct = sl->pkt = sl->flw = 0;
 			k->st.buckets++;
 			if (cb != NULL)
 				cb(arg, (int)j, &smp);
@@ -283,7 +341,9 @@ tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
 		return;
 	d = &dst->trk[di];
 	s = &src->trk[si];
-	memcpy(d->oct, s->oct, 3 * (size_t)dst->w * sizeof(double));
+	memcpy(&dst->slots[(size_t)di * dst->w],
+	    &src->slots[(size_t)si * src->w],
+	    (size_t)dst->w * sizeof(struct tslot));
 	d->st = s->st;
 }
 
@@ -296,6 +356,9 @@ tracker_get_stats(const struct tracker *t, int tracking,
 		return;
 	}
 	*out = t->trk[tracking].st;
+	for (unsigned i = 0; i < t->w; i++)
+		out->matched += (uint64_t)t->slots[(size_t)tracking * t->w +
+		    i].flw;
 }
 
 void

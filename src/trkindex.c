@@ -17,11 +17,25 @@
 
 enum { TBL_V4, TBL_PORT, TBL_IF, TBL_PROTO, TBL_COUNT };
 
+/* 16 bytes, four to a cache line; up to two ids are kept in the cell
+ * itself (most keys name one or two trackings), more in an array whose
+ * capacity is the power of two at or above n. */
 struct xcell {
 	uint32_t	 child;		/* trie node below, 0: none */
-	uint32_t	 n, cap;
-	uint32_t	*ids;
+	uint32_t	 n;
+	union {
+		uint32_t	 in[2];
+		uint32_t	*ids;
+	}		 u;
 };
+
+#define XCELL_IN	2
+
+static inline const uint32_t *
+cell_ids(const struct xcell *cl)
+{
+	return cl->n <= XCELL_IN ? cl->u.in : cl->u.ids;
+}
 
 /* uint32 key -> cell, open addressing, linear probing, at most half
  * full. */
@@ -77,7 +91,8 @@ trkindex_free(struct trkindex *x)
 	if (x == NULL)
 		return;
 	for (uint32_t i = 1; i < x->ncells; i++)
-		free(x->cells[i].ids);
+		if (x->cells[i].n > XCELL_IN)
+			free(x->cells[i].u.ids);
 	free(x->cells);
 	free(x->nodes);
 	for (int t = 0; t < TBL_COUNT; t++)
@@ -127,12 +142,28 @@ static int
 cell_add(struct trkindex *x, uint32_t c, uint32_t id)
 {
 	struct xcell *cl = &x->cells[c];
+	uint32_t *v;
 
-	if (cl->n > 0 && cl->ids[cl->n - 1] == id)
+	if (cl->n > 0 && cell_ids(cl)[cl->n - 1] == id)
 		return 0;	/* the same tracking, another key */
-	if (xgrow(&cl->ids, &cl->cap, cl->n, sizeof(*cl->ids)) == -1)
-		return -1;
-	cl->ids[cl->n++] = id;
+	if (cl->n < XCELL_IN) {
+		cl->u.in[cl->n++] = id;
+	} else if (cl->n == XCELL_IN) {
+		if ((v = malloc(2 * XCELL_IN * sizeof(*v))) == NULL)
+			return -1;
+		memcpy(v, cl->u.in, sizeof(cl->u.in));
+		v[cl->n++] = id;
+		cl->u.ids = v;
+	} else {
+		/* full when n is a power of two */
+		if ((cl->n & (cl->n - 1)) == 0) {
+			if (cl->n > UINT32_MAX / 2 || (v = reallocarray(
+			    cl->u.ids, 2 * (size_t)cl->n, sizeof(*v))) == NULL)
+				return -1;
+			cl->u.ids = v;
+		}
+		cl->u.ids[cl->n++] = id;
+	}
 	x->st.keys++;
 	return 0;
 }
@@ -445,9 +476,10 @@ static inline void
 emit(struct trkindex *x, uint32_t c, uint32_t *out, unsigned *n)
 {
 	const struct xcell *cl = &x->cells[c];
+	const uint32_t *ids = cell_ids(cl);
 
 	for (uint32_t i = 0; i < cl->n; i++) {
-		uint32_t id = cl->ids[i], k = id & ~TRKINDEX_EXACT;
+		uint32_t id = ids[i], k = id & ~TRKINDEX_EXACT;
 
 		if (x->stamp[k] != x->epoch) {
 			x->stamp[k] = x->epoch;

@@ -176,6 +176,52 @@ test_adopt(void **state)
 	tracker_free(b);
 }
 
+/*
+ * Counts stay with their tracking when the slots of all trackings grow
+ * (40 trackings: the array is reallocated at 16 and 32, one of them
+ * after flows were counted), and a tracking's matched flows are the same
+ * before and after their buckets are final.
+ */
+#define NMANY	40
+
+static void
+test_many_trackings(void **state)
+{
+	struct tracker *t = tracker_new(60, 1);
+	struct tracker_stats st;
+	struct got g;
+	struct flowrec r;
+	unsigned i;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	for (i = 0; i < 20; i++)
+		assert_int_equal(tracker_add(t, NULL, 1 + i, 0), (int)i);
+	r = flow(1000, 1000, 10, 1);
+	tracker_put(t, &r, 1);		/* 20 trackings count it */
+	for (; i < NMANY; i++)
+		assert_int_equal(tracker_add(t, NULL, 1 + i, 0), (int)i);
+	r = flow(2000, 2000, 5, 1);
+	tracker_put(t, &r, 1);
+	tracker_put(t, &r, 1);		/* all 40 count it twice */
+	for (i = 0; i < NMANY; i++) {
+		tracker_get_stats(t, (int)i, &st);
+		assert_int_equal(st.matched, i < 20 ? 3 : 2);
+	}
+	/* bucket 0 final, then bucket 1 (empty) */
+	assert_int_equal(tracker_advance(t, 120000, collect, &g), NMANY);
+	for (i = 0; i < NMANY; i++) {
+		double oct = (i < 20 ? 20.0 : 10.0) * (1 + i);
+
+		assert_int_equal(g.trk[i], (int)i);
+		assert_near(g.s[i].bits, oct * 8 / 60);
+		assert_near(g.s[i].flows, (i < 20 ? 3.0 : 2.0) / 60);
+		tracker_get_stats(t, (int)i, &st);
+		assert_int_equal(st.matched, i < 20 ? 3 : 2);
+	}
+	tracker_free(t);
+}
+
 static void
 test_bad_parameters(void **state)
 {
@@ -193,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_late_parts),
 		cmocka_unit_test(test_two_trackings_and_multiplier),
 		cmocka_unit_test(test_adopt),
+		cmocka_unit_test(test_many_trackings),
 		cmocka_unit_test(test_bad_parameters),
 	};
 
