@@ -245,6 +245,19 @@ route_tree(const struct collector *c, const struct proto_src *src)
 	return c->trees[0];
 }
 
+struct filemgr *
+collector_tree_of(const struct collector *c, uint8_t af, const fr_addr *a)
+{
+	struct proto_src	src;
+
+	if (c->ntrees == 0)
+		return NULL;
+	memset(&src, 0, sizeof(src));
+	src.af = af;
+	src.addr = *a;
+	return route_tree(c, &src);
+}
+
 /* ------------------------------------------------------------ receive */
 
 struct sink_ctx {

@@ -59,6 +59,11 @@ int collector_init(struct collector *c, struct event_base *base,
 void collector_set_routes(struct collector *c, const struct fk_config *cfg,
     struct filemgr **trees, unsigned ntrees);
 
+/* The tree an exporter's datagrams go to (NULL before the routes are
+ * set). */
+struct filemgr *collector_tree_of(const struct collector *c, uint8_t af,
+    const fr_addr *a);
+
 /* Also hand every decoded flow to fn (NULL: nobody); e.g. the trackings. */
 void collector_set_tap(struct collector *c, fr_sink_fn fn, void *arg);
 

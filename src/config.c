@@ -322,6 +322,7 @@ config_defaults(struct fk_config *c)
 	c->track_lateness = 2;
 	c->web_workers = 4;
 	c->web_timeout = 120;
+	statuswarn_defaults(&c->warn);
 	set_str(c->listen[0].host, sizeof(c->listen[0].host), "0.0.0.0");
 	c->listen[0].port = FK_DEFAULT_PORT;
 	set_str(c->listen[1].host, sizeof(c->listen[1].host), "::");
@@ -945,6 +946,30 @@ kw_web_timeout(struct parser *p)
 }
 
 static int
+kw_warn_silent(struct parser *p)
+{
+	return arg_uns(p, 0, 100000, &p->c->warn.silent_min);
+}
+
+static int
+kw_warn_loss(struct parser *p)
+{
+	return arg_uns(p, 0, 100, &p->c->warn.loss_pct);
+}
+
+static int
+kw_warn_disk(struct parser *p)
+{
+	return arg_uns(p, 0, 100, &p->c->warn.disk_pct);
+}
+
+static int
+kw_warn_drops(struct parser *p)
+{
+	return arg_uns(p, 0, 1440, &p->c->warn.drops_min);
+}
+
+static int
 kw_control(struct parser *p)
 {
 	return arg_str(p, p->c->control, sizeof(p->c->control));
@@ -1212,6 +1237,10 @@ static const struct keyword top_keywords[] = {
 	{ "web-listen",		kw_web_listen },
 	{ "web-workers",	kw_web_workers },
 	{ "web-timeout",	kw_web_timeout },
+	{ "warn-silent",	kw_warn_silent },
+	{ "warn-loss",		kw_warn_loss },
+	{ "warn-disk",		kw_warn_disk },
+	{ "warn-drops",		kw_warn_drops },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
 	{ "limits",		kw_limits },
@@ -1398,6 +1427,24 @@ print_process(const struct fk_config *c, FILE *fp)
 	fprintf(fp, "debug %d\n", c->debug);
 }
 
+/* The warning limits, only those changed from the defaults (so that the
+ * canonical form of older configs stays what it was). */
+static void
+print_warn(FILE *fp, const struct statuswarn_limits *w)
+{
+	struct statuswarn_limits d;
+
+	statuswarn_defaults(&d);
+	if (w->silent_min != d.silent_min)
+		fprintf(fp, "warn-silent %u\n", w->silent_min);
+	if (w->loss_pct != d.loss_pct)
+		fprintf(fp, "warn-loss %u\n", w->loss_pct);
+	if (w->disk_pct != d.disk_pct)
+		fprintf(fp, "warn-disk %u\n", w->disk_pct);
+	if (w->drops_min != d.drops_min)
+		fprintf(fp, "warn-drops %u\n", w->drops_min);
+}
+
 static void
 print_network(const struct fk_config *c, FILE *fp)
 {
@@ -1437,6 +1484,7 @@ print_network(const struct fk_config *c, FILE *fp)
 	print_str(fp, "web-listen", c->web_listen);
 	fprintf(fp, "web-workers %u\nweb-timeout %u\n", c->web_workers,
 	    c->web_timeout);
+	print_warn(fp, &c->warn);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
 }

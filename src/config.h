@@ -17,6 +17,7 @@
 
 #include "proto/flowrec.h"
 #include "proto/proto.h"
+#include "statuswarn.h"
 
 #define FK_MAX_LISTEN		8
 #define FK_MAX_PREFIXES		64	/* allow-list, per device */
@@ -104,6 +105,8 @@ struct fk_config {
 						 * --quickstart: 127.0.0.1:8080) */
 	unsigned	web_workers;		/* concurrent requests */
 	unsigned	web_timeout;		/* seconds per request */
+	struct statuswarn_limits warn;		/* warn-silent, warn-loss,
+						 * warn-disk, warn-drops */
 	struct proto_limits limits;
 	char		config_path[FK_PATH_MAX];
 };

@@ -33,8 +33,9 @@
 
 struct control {
 	struct evconnlistener	*lev;
+	struct event		*sampler;	/* kernel drops, for warnings */
 	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	const struct control_src *src;
+	struct control_src	*src;
 };
 
 /* ------------------------------------------------------------ status */
@@ -190,6 +191,39 @@ json_trackings(const struct control_src *s, FILE *fp)
 	}
 }
 
+/* The warnings first, one "WARNING:" line each, so nobody misses them. */
+static void
+text_warnings(const struct control_src *s, uint64_t now_ms, FILE *fp)
+{
+	struct statuswarn	w[STATUSWARN_MAX];
+	unsigned		i, n;
+
+	n = control_warnings(s, now_ms, w, STATUSWARN_MAX);
+	for (i = 0; i < n && i < STATUSWARN_MAX; i++)
+		fprintf(fp, "WARNING: %s\n", w[i].text);
+	if (n > STATUSWARN_MAX)
+		fprintf(fp, "WARNING: %u more warnings\n", n - STATUSWARN_MAX);
+}
+
+static void
+json_warnings(const struct control_src *s, uint64_t now_ms, FILE *fp)
+{
+	struct statuswarn	w[STATUSWARN_MAX];
+	unsigned		i, n;
+
+	n = control_warnings(s, now_ms, w, STATUSWARN_MAX);
+	fprintf(fp, "\"warnings\":[");
+	for (i = 0; i < n && i < STATUSWARN_MAX; i++) {
+		fprintf(fp, "%s{\"kind\":\"%s\",\"subject\":", i ? "," : "",
+		    statuswarn_kind_name(w[i].kind));
+		util_json_str(fp, w[i].subject);
+		fprintf(fp, ",\"text\":");
+		util_json_str(fp, w[i].text);
+		fputc('}', fp);
+	}
+	fprintf(fp, "],");
+}
+
 void
 control_status_text(const struct control_src *s, FILE *fp)
 {
@@ -200,6 +234,7 @@ control_status_text(const struct control_src *s, FILE *fp)
 	unsigned			i, n;
 	char				up[64];
 
+	text_warnings(s, now_ms, fp);
 	fmt_duration(up, sizeof(up), ago_s(now_ms, s->start_ms));
 	fprintf(fp, "flowkeepd %s, pid %ld, up %s\n", PACKAGE_VERSION,
 	    (long)getpid(), up);
@@ -297,7 +332,9 @@ control_status_json(const struct control_src *s, FILE *fp)
 	uint64_t			now_ms = util_now_ms(), disk = 0;
 	unsigned			i, n, k = 0;
 
-	fprintf(fp, "{\"daemon\":{\"version\":");
+	fputc('{', fp);
+	json_warnings(s, now_ms, fp);
+	fprintf(fp, "\"daemon\":{\"version\":");
 	util_json_str(fp, PACKAGE_VERSION);
 	fprintf(fp, ",\"pid\":%ld,\"uptime_s\":%" PRIu64 "},", (long)getpid(),
 	    ago_s(now_ms, s->start_ms));
@@ -357,6 +394,10 @@ ctl_answer(struct control *ctl, const struct ctl_request *req,
 			fprintf(fp, "OK\nreloaded\n");
 		else
 			fprintf(fp, "ERR %s\n", err);
+		break;
+	case CTL_METRICS:
+		fprintf(fp, "OK\n");
+		control_metrics(s, fp);
 		break;
 	case CTL_VERSION_CMD:
 		fprintf(fp, "OK\nflowkeepd %s protocol %d\n", PACKAGE_VERSION,
@@ -456,9 +497,15 @@ ctl_remove_stale(const char *path)
 	}
 }
 
+static void
+ctl_on_sample(evutil_socket_t fd, short what, void *arg)
+{
+	control_sample(((struct control *)arg)->src, util_now_ms());
+}
+
 struct control *
 control_init(struct event_base *base, const char *path,
-    const struct control_src *src)
+    struct control_src *src)
 {
 	struct control		*ctl;
 	struct sockaddr_un	 sun;
@@ -487,6 +534,13 @@ control_init(struct event_base *base, const char *path,
 	}
 	if (chmod(path, 0660) != 0)
 		log_warn("chmod %s", path);
+	control_sample(src, util_now_ms());
+	ctl->sampler = event_new(base, -1, EV_PERSIST, ctl_on_sample, ctl);
+	if (ctl->sampler != NULL) {
+		struct timeval tv = { CONTROL_SAMPLE_S, 0 };
+
+		event_add(ctl->sampler, &tv);
+	}
 	log_info("control socket %s", path);
 	return ctl;
 }
@@ -496,6 +550,8 @@ control_free(struct control *ctl)
 {
 	if (ctl == NULL)
 		return;
+	if (ctl->sampler != NULL)
+		event_free(ctl->sampler);
 	evconnlistener_free(ctl->lev);
 	unlink(ctl->path);
 	free(ctl);

@@ -17,9 +17,21 @@
 #include "collector.h"
 #include "filemgr.h"
 #include "proto/proto.h"
+#include "statuswarn.h"
 
 struct event_base;
 struct control;
+
+/* Kernel drops sampled every CONTROL_SAMPLE_S seconds (the drops rule of
+ * statuswarn.h looks back at most CONTROL_HIST samples). */
+#define CONTROL_HIST		64
+#define CONTROL_SAMPLE_S	30
+
+struct control_hist {
+	uint64_t	t_ms[CONTROL_HIST];
+	uint64_t	drops[CONTROL_HIST];
+	unsigned	n, next;
+};
 
 /* What the status commands read, and the daemon's actions.  Owned by the
  * daemon, which keeps it current (trees change on reload). */
@@ -33,15 +45,28 @@ struct control_src {
 	int			 (*rotate)(void *arg);
 	int			 (*reload)(void *arg, char *err, size_t errlen);
 	void			*arg;
+	const struct statuswarn_limits *warn;	/* NULL = defaults */
+	struct control_hist	 hist;		/* kept by control.c */
 };
 
 /* Listen on path; NULL on failure (logged). */
 struct control *control_init(struct event_base *base, const char *path,
-    const struct control_src *src);
+    struct control_src *src);
 
 /* Write the status as text for people, or as one JSON object. */
 void control_status_text(const struct control_src *src, FILE *fp);
 void control_status_json(const struct control_src *src, FILE *fp);
+
+/* Take a sample of the kernel drops (control_init's timer does it). */
+void control_sample(struct control_src *src, uint64_t now_ms);
+
+/* The warnings of statuswarn.h for the daemon as it is now: fills out,
+ * returns how many were found (ctlwarn.c). */
+unsigned control_warnings(const struct control_src *src, uint64_t now_ms,
+    struct statuswarn *out, unsigned max);
+
+/* The metrics in Prometheus' text format (metrics.c). */
+void control_metrics(const struct control_src *src, FILE *fp);
 
 /* Stop listening and remove the socket. */
 void control_free(struct control *ctl);

@@ -25,6 +25,7 @@ static const struct ctl_cmd_def ctl_cmds[] = {
 	{ CTL_ROTATE,		"rotate",	0 },
 	{ CTL_RELOAD,		"reload",	0 },
 	{ CTL_VERSION_CMD,	"version",	0 },
+	{ CTL_METRICS,		"metrics",	0 },
 };
 
 #define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))

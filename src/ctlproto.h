@@ -5,7 +5,8 @@
  *     "FLOWKEEP/1 <command> [arg ...]\n"
  * (at most CTL_LINE_MAX bytes) and the daemon answers with a status line,
  * "OK\n" or "ERR <message>\n", then the body, then closes the connection.
- * Commands: status, status-json, rotate, reload, version.
+ * Commands: status, status-json, rotate, reload, version, metrics
+ * (Prometheus text, src/metrics.c).
  * The request parser is fed by anyone who can open the socket, so it is
  * strict and has a fuzz harness (tests/fuzz via fuzz_config).
  */
@@ -23,7 +24,8 @@ enum ctl_cmd {
 	CTL_STATUS_JSON,
 	CTL_ROTATE,
 	CTL_RELOAD,
-	CTL_VERSION_CMD
+	CTL_VERSION_CMD,
+	CTL_METRICS
 };
 
 struct ctl_request {

@@ -309,6 +309,7 @@ daemon_apply(struct daemon *d)
 	d->src.trees = d->trees;
 	d->src.ntrees = d->ntrees;
 	d->src.lt = d->lt;
+	d->src.warn = &d->cfg.warn;
 }
 
 /* mkdir -p; 0 or -1 (errno). */

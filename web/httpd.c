@@ -25,6 +25,7 @@
 #include "src/config.h"
 #include "src/timearg.h"
 #include "web.h"
+#include "webstats.h"
 
 #define HTTPD_HEADERS_MAX	8192
 #define HTTPD_IDLE_S		30
@@ -141,11 +142,21 @@ worker(struct httpd *h, struct evhttp_request *req, int fd)
 
 /* ---------------------------------------------------------------- replies */
 
+/* Count the reply for /metrics (webstats.h). */
+static void
+count_reply(struct evhttp_request *req, int code)
+{
+	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+
+	webstats_count(u != NULL ? evhttp_uri_get_path(u) : NULL, code);
+}
+
 static void
 reply_error(struct evhttp_request *req, int code, const char *msg)
 {
 	struct evbuffer *b = evbuffer_new();
 
+	count_reply(req, code);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; charset=utf-8");
 	if (b != NULL)
@@ -183,6 +194,7 @@ reply_cgi(struct evhttp_request *req, struct evbuffer *buf)
 	}
 	if (line == NULL || code < 100 || code > 599)
 		return -1;
+	count_reply(req, code);
 	evhttp_send_reply(req, code, web_status_text(code), buf);
 	return 0;
 }

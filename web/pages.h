@@ -20,6 +20,9 @@ int page_graph_png(const struct web_req *r, struct web_out *o);
 extern const struct qs_key page_status_keys[];
 int page_status(const struct web_req *r, struct web_out *o);
 
+extern const struct qs_key page_metrics_keys[];
+int page_metrics(const struct web_req *r, struct web_out *o);
+
 extern const struct qs_key page_static_keys[];
 int page_css(const struct web_req *r, struct web_out *o);
 int page_js(const struct web_req *r, struct web_out *o);

@@ -4,6 +4,7 @@
  * directories): doc/http-api.md lists them.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "pages.h"
 #include "web.h"
@@ -14,6 +15,7 @@ static const struct web_route routes[] = {
 	{ "/graph", WEB_GET, page_graph_keys, page_graph },
 	{ "/graph.png", WEB_GET, page_graph_keys, page_graph_png },
 	{ "/status", WEB_GET, page_status_keys, page_status },
+	{ "/metrics", WEB_GET, page_metrics_keys, page_metrics },
 	{ "/static/flowkeep.css", WEB_GET, page_static_keys, page_css },
 	{ "/static/flowkeep.js", WEB_GET, page_static_keys, page_js },
 	{ NULL, 0, NULL, NULL },
@@ -23,4 +25,15 @@ int
 web_dispatch(struct web_req *req, struct web_out *o)
 {
 	return web_dispatch_table(req, o, routes);
+}
+
+int
+web_route_known(const char *path)
+{
+	const struct web_route *rt;
+
+	for (rt = routes; rt->path != NULL; rt++)
+		if (strcmp(rt->path, path) == 0)
+			return 1;
+	return 0;
 }

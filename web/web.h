@@ -120,6 +120,9 @@ struct web_route {
 				    struct web_out *);
 };
 
+/* 1 if path is one of web_dispatch()'s routes. */
+int web_route_known(const char *path);
+
 /* web_dispatch() over another table (tests). */
 int web_dispatch_table(struct web_req *req, struct web_out *o,
     const struct web_route *routes);
