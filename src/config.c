@@ -318,6 +318,7 @@ config_defaults(struct fk_config *c)
 	c->flush_interval = FK_DEFAULT_FLUSH_INTERVAL;
 	set_str(c->trackdir, sizeof(c->trackdir), "var/trackings");
 	set_str(c->rrddir, sizeof(c->rrddir), "var/rrd");
+	set_str(c->saveddir, sizeof(c->saveddir), "var/saved");
 	c->track_step = 300;
 	c->track_lateness = 2;
 	c->web_workers = 4;
@@ -970,6 +971,18 @@ kw_warn_drops(struct parser *p)
 }
 
 static int
+kw_web_auth(struct parser *p)
+{
+	return arg_str(p, p->c->web_auth, sizeof(p->c->web_auth));
+}
+
+static int
+kw_saved_dir(struct parser *p)
+{
+	return arg_str(p, p->c->saveddir, sizeof(p->c->saveddir));
+}
+
+static int
 kw_control(struct parser *p)
 {
 	return arg_str(p, p->c->control, sizeof(p->c->control));
@@ -1241,6 +1254,8 @@ static const struct keyword top_keywords[] = {
 	{ "warn-loss",		kw_warn_loss },
 	{ "warn-disk",		kw_warn_disk },
 	{ "warn-drops",		kw_warn_drops },
+	{ "web-auth",		kw_web_auth },
+	{ "saved-dir",		kw_saved_dir },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
 	{ "limits",		kw_limits },
@@ -1485,6 +1500,9 @@ print_network(const struct fk_config *c, FILE *fp)
 	fprintf(fp, "web-workers %u\nweb-timeout %u\n", c->web_workers,
 	    c->web_timeout);
 	print_warn(fp, &c->warn);
+	if (c->web_auth[0] != '\0')
+		print_str(fp, "web-auth", c->web_auth);
+	print_str(fp, "saved-dir", c->saveddir);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
 }
@@ -1990,6 +2008,18 @@ o_tracking_dir(struct argstate *s, const char *opt, const char *arg)
 }
 
 static int
+o_saved_dir(struct argstate *s, const char *opt, const char *arg)
+{
+	return opt_str(s, opt, arg, s->c->saveddir, sizeof(s->c->saveddir));
+}
+
+static int
+o_web_auth(struct argstate *s, const char *opt, const char *arg)
+{
+	return opt_str(s, opt, arg, s->c->web_auth, sizeof(s->c->web_auth));
+}
+
+static int
 o_rrd_dir(struct argstate *s, const char *opt, const char *arg)
 {
 	return opt_str(s, opt, arg, s->c->rrddir, sizeof(s->c->rrddir));
@@ -2141,6 +2171,8 @@ static const struct option_def options[] = {
 	{ "listen", 1, o_listen },
 	{ "allow", 1, o_allow },
 	{ "web-listen", 1, o_web_listen },
+	{ "web-auth", 1, o_web_auth },
+	{ "saved-dir", 1, o_saved_dir },
 	{ "quickstart", 0, o_quickstart },
 	{ "help", 0, o_help },
 	{ "version", 0, o_version_info },
@@ -2451,7 +2483,8 @@ config_usage(FILE *fp)
 "                 [-z level] [--config file] [--check] [--control path]\n"
 "                 [--statefile path] [--hostname name] [--rcvbuf size]\n"
 "                 [--listen host:port] [--allow prefix] [--quickstart]\n"
-"                 [--web-listen host:port|none]\n"
+"                 [--web-listen host:port|none] [--web-auth file]\n"
+"                 [--saved-dir dir]\n"
 "                 [--compress-threads auto|n] [--flush-interval seconds]\n"
 "                 [--tracking-dir dir] [--rrd-dir dir] [--rrdcached addr]\n"
 "                 [--help] [--version] [localip/remoteip/port]\n", fp);

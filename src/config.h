@@ -107,6 +107,9 @@ struct fk_config {
 	unsigned	web_timeout;		/* seconds per request */
 	struct statuswarn_limits warn;		/* warn-silent, warn-loss,
 						 * warn-disk, warn-drops */
+	char		web_auth[FK_PATH_MAX];	/* "" or the htpasswd-style
+						 * user file (basic auth) */
+	char		saveddir[FK_PATH_MAX];	/* saved reports, filters */
 	struct proto_limits limits;
 	char		config_path[FK_PATH_MAX];
 };
@@ -131,7 +134,8 @@ int config_parse_file(struct fk_config *c, const char *path,
  * --hostname NAME, --control PATH, --statefile PATH, --rcvbuf N,
  * --compress-threads auto|N, --flush-interval SECONDS, --tracking-dir DIR,
  * --rrd-dir DIR, --listen
- * HOST:PORT, --web-listen HOST:PORT|none, --quickstart, --help,
+ * HOST:PORT, --web-listen HOST:PORT|none, --web-auth FILE, --saved-dir
+ * DIR, --quickstart, --help,
  * --version).  A --config file is read
  * first so that the command line overrides it.  Returns 0 to run, 1 when
  * the work is done (--help, --version, --check printed), 2 for a usage

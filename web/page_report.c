@@ -181,6 +181,21 @@ downloads(FILE *fp, const struct web_req *r)
 	free(u);
 }
 
+/* Save this report (its query string) or its filter (page_saved.c). */
+static void
+save_form(struct web_out *o, const struct web_req *r, const struct rq *q)
+{
+	static const char *const skip[] = { "output", NULL };
+	char *u = websel_url(r, "", skip);
+	const char *qm;
+
+	if (u == NULL)
+		return;
+	qm = strchr(u, '?');
+	page_saved_form(o->fp, r, o, qm != NULL ? qm + 1 : "", q->ws.expr);
+	free(u);
+}
+
 static void
 messages(FILE *fp, const struct websel *ws)
 {
@@ -211,6 +226,7 @@ html_page(const struct web_req *r, struct web_out *o, struct rq *q)
 		fputs("</h2>\n", o->fp);
 		websel_summary(o->fp, r, &q->ws);
 		downloads(o->fp, r);
+		save_form(o, r, q);
 		q->ro.href = websel_url(r, "/report", skip);
 		q->ro.expr = qs_get(&r->q, "expr");
 		(void)run(q, o->fp);

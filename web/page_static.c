@@ -41,7 +41,11 @@ static const char css[] =
 ".error{color:#a00;font-weight:bold}\n"
 ".warn{color:#850}\n"
 ".note{color:#555}\n"
-".params td{padding:0 1em 0 0}\n";
+".params td{padding:0 1em 0 0}\n"
+"form.inline{display:inline;margin:0}\n"
+"form.save{margin:.5em 0}\n"
+"table.saved code{word-break:break-all}\n"
+".done{color:#060;font-weight:bold}\n";
 
 static const char js[] =
 "/* flowkeep: sort report tables in the page (no reload). */\n"

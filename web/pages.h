@@ -1,7 +1,7 @@
 /*
  * pages.h - the handlers of the web pages and their parameter whitelists
  * (one file each: page_report.c, page_graph.c, page_status.c,
- * page_static.c), gathered
+ * page_static.c, page_saved.c), gathered
  * into the route table by routes.c.  Internal to web/.
  */
 #ifndef FLOWKEEP_PAGES_H
@@ -22,6 +22,16 @@ int page_status(const struct web_req *r, struct web_out *o);
 
 extern const struct qs_key page_metrics_keys[];
 int page_metrics(const struct web_req *r, struct web_out *o);
+
+extern const struct qs_key page_saved_keys[];
+extern const struct qs_key page_saved_post_keys[];
+int page_saved(const struct web_req *r, struct web_out *o);
+int page_saved_save(const struct web_req *r, struct web_out *o);
+int page_saved_delete(const struct web_req *r, struct web_out *o);
+/* The "save this report/filter" form of a result: query is the report's
+ * query string, expr its filter expression (may be NULL). */
+void page_saved_form(FILE *fp, const struct web_req *r, struct web_out *o,
+    const char *query, const char *expr);
 
 extern const struct qs_key page_static_keys[];
 int page_css(const struct web_req *r, struct web_out *o);

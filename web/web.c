@@ -320,7 +320,7 @@ web_page_head(struct web_out *o, const struct web_req *r, const char *title,
 {
 	static const struct { const char *path, *name; } nav[] = {
 		{ "/report", "Reports" }, { "/graph", "Graphs" },
-		{ "/status", "Status" },
+		{ "/saved", "Saved" }, { "/status", "Status" },
 	};
 	FILE *fp = o->fp;
 

@@ -127,6 +127,31 @@ async function download() {
 	check(lines.length === 2, 'one header line and one row');
 }
 
+// On the drilled-down report: save it, find it on the Saved page, open
+// it again and get the same one-row table.
+async function savedReport() {
+	console.log('== save the drilled-down report, list it, open it');
+	const before = await tableRows();
+	await page.fill('form.save input[name=name]', 'e2e-drill');
+	await shot('save-form');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('form.save button[value=report]')]);
+	await shot('saved-list');
+	check((await page.textContent('p.done')).includes('e2e-drill'),
+	    'the Saved page says the report was saved');
+	const row = page.locator('#saved-reports tr', { hasText: 'e2e-drill' });
+	check(await row.count() === 1, 'e2e-drill is in the list of saved ' +
+	    'reports');
+	await Promise.all([page.waitForLoadState('load'),
+	    row.locator('a.open').click()]);
+	await shot('saved-opened');
+	check(new URL(page.url()).pathname.endsWith('/report'),
+	    'open leads to the Reports page');
+	const after = await tableRows();
+	check(JSON.stringify(after) === JSON.stringify(before),
+	    `the opened report shows the same ${after.length} row(s)`);
+}
+
 async function graphPage() {
 	console.log('== graphs: the last hour, stacked by source address');
 	await page.click('nav a[href$="/graph"]');
@@ -191,6 +216,7 @@ async function main() {
 		await sortColumn(rows);
 		await drillDown();
 		await download();
+		await savedReport();
 		await graphPage();
 		await statusPage();
 		await badInput();

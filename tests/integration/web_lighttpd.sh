@@ -26,7 +26,8 @@ fk_start "$T/log" "$CTL" -D -w "$W" -z0 -N 0 --control "$CTL" \
 sleep 0.5
 fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
 
-printf 'workdir "%s"\ncontrol "%s"\n' "$W" "$CTL" >"$T/fk.conf"
+printf 'workdir "%s"\ncontrol "%s"\nsaved-dir "%s"\n' "$W" "$CTL" \
+    "$T/saved" >"$T/fk.conf"
 HPORT=$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))

@@ -100,7 +100,8 @@ print(s.getsockname()[1])'
 
 # web_daemon: a private flowkeepd with its web listener that has stored
 # lib/mkv5.py's 70 flows (export time NOW) in a closed file; sets NOW, W,
-# CTL, UPORT and WPORT, and returns once the listener accepts.
+# CTL, UPORT and WPORT, and returns once the listener accepts.  Saved
+# reports and filters go to $T/saved; arguments are added to flowkeepd's.
 web_daemon() {
 	NOW=$(date +%s)
 	python3 "$LIB/mkv5.py" "$T/v5.lpb" "$NOW" || fail "mkv5.py failed"
@@ -110,7 +111,7 @@ web_daemon() {
 	WPORT=$(tcp_port)
 	fk_start "$T/log" "$CTL" -D -w "$W" -z0 -N 0 --control "$CTL" \
 	    --statefile "$T/state" --web-listen "127.0.0.1:$WPORT" \
-	    "127.0.0.1/0/$UPORT"
+	    --saved-dir "$T/saved" "$@" "127.0.0.1/0/$UPORT"
 	"$UDPSEND" -b 127.0.7.1 127.0.0.1 "$UPORT" "$T/v5.lpb" >/dev/null
 	sleep 0.5
 	fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
