@@ -9,8 +9,19 @@
 #ifndef FLOWKEEP_CMD_H
 #define FLOWKEEP_CMD_H
 
-/* `flowkeep status [--json] [--socket PATH]`: ask the daemon. */
+/* `flowkeep status [--json] [--watch [SECONDS]] [--socket PATH]`: ask
+ * the daemon (once, or every SECONDS until interrupted). */
 int cmd_status(int argc, char **argv);
+
+#define CMD_WATCH_DEFAULT	2	/* seconds */
+#define CMD_WATCH_MAX		3600
+
+/* The refreshing view of status (cmd_watch.c): the exit status. */
+int cmd_status_watch(const char *path, int kind, unsigned secs);
+
+/* Parse --watch [N] / --watch=N at argv[*i]: 1 (*secs set, *i moved past
+ * a value), 0 another option, -1 a bad value. */
+int cmd_watch_opt(int argc, char **argv, int *i, unsigned *secs);
 
 /* `flowkeep replay FILE... --to HOST:PORT --version 5|9 [--rate N]
  * [--from ADDR] [--loop N]`: send flow files as NetFlow datagrams. */

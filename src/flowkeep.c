@@ -33,7 +33,7 @@ struct command {
 	"[--threads N] [--filter EXPR]"
 
 static const struct command commands[] = {
-	{ "status", cmd_status, "status [--json] [--socket PATH]",
+	{ "status", cmd_status, "status [--json] [--watch [SECONDS]] [--socket PATH]",
 	    "show the running daemon's exporters and counters" },
 	{ "replay", cmd_replay, "replay FILE... --to HOST:PORT --version 5|9 "
 	    "[--rate N] [--from ADDR] [--loop N]",

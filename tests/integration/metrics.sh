@@ -33,15 +33,7 @@ expect() {
 
 NOW=$(date +%s)
 python3 "$LIB/mkv5.py" "$T/v5.lpb" "$NOW" || fail "mkv5.py failed"
-# datagrams 1 and 3 only: the flow sequence jumps by 30
-python3 - "$T/v5.lpb" "$T/gap.lpb" <<'PY' || fail "gap.lpb"
-import struct, sys
-data, out, i = open(sys.argv[1], "rb").read(), [], 0
-while i < len(data):
-    n = struct.unpack("!I", data[i:i + 4])[0]
-    out.append(data[i:i + 4 + n]); i += 4 + n
-open(sys.argv[2], "wb").write(out[0] + out[2])
-PY
+python3 "$LIB/lpbpick.py" "$T/v5.lpb" "$T/gap.lpb" 0,2 || fail "gap.lpb"
 printf '\000\005garbage' >"$T/junk.bin"
 W=$T/w
 CTL=$T/ctl
