@@ -227,8 +227,12 @@ count(struct tracker *t, unsigned c, const struct spread *sp,
 	else
 		t->trk[c].st.matched++;
 	if (t->unit[c]) {
-		/* the usual case: the shares computed once for the flow */
-		for (unsigned i = 0; i < sp->n; i++) {
+		/* the usual case: the shares computed once for the flow, and
+		 * most often all in one bucket */
+		if (sp->n == 1) {
+			s[sp->slot[0]].oct += sp->oct[0];
+			s[sp->slot[0]].pkt += sp->pkt[0];
+		} else for (unsigned i = 0; i < sp->n; i++) {
 			s[sp->slot[i]].oct += sp->oct[i];
 			s[sp->slot[i]].pkt += sp->pkt[i];
 		}
@@ -257,27 +261,55 @@ tracker_use_index(struct tracker *t, int on)
 	t->noindex = !on;
 }
 
+/* Every tracking tested with its filter (tracker_use_index(t, 0)). */
+static void
+put_linear(struct tracker *t, const struct flowrec *r)
+{
+	struct spread sp;
+	int have = 0;
+
+	for (unsigned j = 0; j < t->n; j++) {
+		if (t->trk[j].f != NULL && !filter_match(t->trk[j].f, r))
+			continue;
+		if (!have++)
+			spread_of(t, r, &sp);
+		count(t, j, &sp, r);
+	}
+}
+
 void
 tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 {
+	struct spread sp;
+
 	for (unsigned i = 0; i < n; i++) {
-		unsigned nc = t->n;
+		const struct flowrec *r = &recs[i];
+		unsigned nc, j = 0;
+		uint32_t c;
 
-		if (!t->noindex)
-			nc = trkindex_lookup(t->ix, &recs[i], t->cand);
-		struct spread sp;
-		int have = 0;
-
-		for (unsigned j = 0; j < nc; j++) {
-			uint32_t c = t->noindex ? j : t->cand[j];
-			unsigned ki = c & ~TRKINDEX_EXACT;
-
-			if (!(c & TRKINDEX_EXACT) && t->trk[ki].f != NULL &&
-			    !filter_match(t->trk[ki].f, &recs[i]))
+		if (t->noindex) {
+			put_linear(t, r);
+			continue;
+		}
+		nc = trkindex_lookup(t->ix, r, t->cand);
+		/* up to the first candidate that passes, then the rest with
+		 * the flow's spread computed */
+		for (; j < nc; j++) {
+			c = t->cand[j];
+			if ((c & TRKINDEX_EXACT) || t->trk[c].f == NULL ||
+			    filter_match(t->trk[c].f, r))
+				break;
+		}
+		if (j == nc)
+			continue;
+		spread_of(t, r, &sp);
+		count(t, c & ~TRKINDEX_EXACT, &sp, r);
+		for (j++; j < nc; j++) {
+			c = t->cand[j];
+			if (!(c & TRKINDEX_EXACT) && t->trk[c].f != NULL &&
+			    !filter_match(t->trk[c].f, r))
 				continue;
-			if (!have++)
-				spread_of(t, &recs[i], &sp);
-			count(t, ki, &sp, &recs[i]);
+			count(t, c & ~TRKINDEX_EXACT, &sp, r);
 		}
 	}
 }

@@ -601,8 +601,10 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out)
 		memset(x->stamp, 0, x->cstamp * sizeof(*x->stamp));
 		x->epoch = 1;
 	}
-	memcpy(out, x->always, x->nalways * sizeof(*out));
-	n = x->nalways;
+	if (x->nalways > 0) {
+		memcpy(out, x->always, x->nalways * sizeof(*out));
+		n = x->nalways;
+	}
 	/* a field not sent passes no test on it: no lookup */
 	if (r->af == FR_AF_INET) {
 		if (r->fields & FR_HAS_SRCADDR)
