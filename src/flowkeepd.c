@@ -194,6 +194,8 @@ web_start(struct daemon *d)
 	if (config_web_listen(d->cfg.web_listen, host, sizeof(host),
 	    &port) != 0)
 		return;
+	if (httpd_prepare(&d->cfg, err, sizeof(err)) == -1)
+		fatal("web-listen: %s", err);
 	if ((fd = httpd_bind(d->cfg.web_listen, err, sizeof(err))) == -1) {
 		if (!d->quickstart ||
 		    strcmp(d->cfg.web_listen, FK_WEB_QUICKSTART) != 0)

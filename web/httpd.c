@@ -8,6 +8,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <netdb.h>
 #include <signal.h>
@@ -25,6 +28,7 @@
 #include "src/config.h"
 #include "src/timearg.h"
 #include "web.h"
+#include "webauth.h"
 #include "webstats.h"
 
 #define HTTPD_HEADERS_MAX	8192
@@ -39,6 +43,9 @@ struct httpd {
 	unsigned		 njobs;
 	pid_t			 ppid;
 };
+
+/* The users of web-auth, read by httpd_prepare() before the fork. */
+static struct webauth *auth;
 
 struct job {
 	struct httpd		*h;
@@ -85,7 +92,85 @@ httpd_bind(const char *spec, char *err, size_t errlen)
 	return fd;
 }
 
+/* 1 if every address of host is a loopback one. */
+static int
+loopback_only(const char *host, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res, *ai;
+	int rc, lo = 1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((rc = getaddrinfo(host, "80", &hints, &res)) != 0) {
+		snprintf(err, errlen, "%s: %s", host, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET) {
+			const struct sockaddr_in *a = (const void *)ai->ai_addr;
+
+			lo &= (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+		} else if (ai->ai_family == AF_INET6) {
+			const struct sockaddr_in6 *a = (const void *)ai->ai_addr;
+
+			lo &= IN6_IS_ADDR_LOOPBACK(&a->sin6_addr) ||
+			    (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) &&
+			    a->sin6_addr.s6_addr[12] == 127);
+		} else
+			lo = 0;
+	}
+	freeaddrinfo(res);
+	return lo;
+}
+
+int
+httpd_prepare(const struct fk_config *cfg, char *err, size_t errlen)
+{
+	char host[256];
+	uint16_t port;
+	int lo;
+
+	if (config_web_listen(cfg->web_listen, host, sizeof(host), &port) !=
+	    0) {
+		snprintf(err, errlen, "bad web-listen \"%s\"", cfg->web_listen);
+		return -1;
+	}
+	if (cfg->web_auth[0] != '\0') {
+		webauth_free(auth);
+		auth = webauth_load(cfg->web_auth, err, errlen);
+		return auth != NULL ? 0 : -1;
+	}
+	if ((lo = loopback_only(host, err, errlen)) == -1)
+		return -1;
+	if (!lo) {
+		snprintf(err, errlen, "%s is not a loopback address and "
+		    "web-auth is not set: give web-auth a user file (htpasswd "
+		    "-B), or listen on 127.0.0.1 or [::1]", cfg->web_listen);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- worker */
+
+/* The 401 answer: the browser asks for a user and password. */
+static void
+unauthorized(int fd)
+{
+	struct web_out o;
+
+	if (web_out_init(&o) == -1)
+		_exit(1);
+	web_error(&o, 401, "this page needs a user name and password "
+	    "(web-auth)");
+	web_out_header(&o, "WWW-Authenticate", "Basic realm=\"" WEBAUTH_REALM
+	    "\", charset=\"UTF-8\"");
+	web_out_header(&o, "Cache-Control", "no-store");
+	if (web_out_close(&o) == 0)
+		(void)web_out_write_cgi(&o, 0, fd);
+	_exit(0);
+}
 
 static const char *
 method_name(enum evhttp_cmd_type c)
@@ -129,6 +214,9 @@ worker(struct httpd *h, struct evhttp_request *req, int fd)
 	    evhttp_uri_get_path(u)[0] != '\0' ? evhttp_uri_get_path(u) : "/";
 	r.query = u != NULL && evhttp_uri_get_query(u) != NULL ?
 	    evhttp_uri_get_query(u) : "";
+	if (auth != NULL && !webauth_check(auth, evhttp_find_header(hd,
+	    "Authorization")))
+		unauthorized(fd);
 	r.cookie = evhttp_find_header(hd, "Cookie");
 	r.content_type = evhttp_find_header(hd, "Content-Type");
 	r.bodylen = evbuffer_get_length(in);

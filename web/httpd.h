@@ -14,8 +14,11 @@
  * bodies at most WEB_FORM_MAX, idle connections closed after 30 s.  The
  * listener exits on SIGTERM/SIGINT or when flowkeepd is gone.
  *
- * Not here: TLS and authentication.  The quick start binds 127.0.0.1;
- * bind elsewhere only behind a web server that authenticates.
+ * Authentication: with web-auth set, every request needs a user of that
+ * htpasswd-style file (webauth.h), checked in the worker (bcrypt is slow:
+ * the listener's loop never runs it); otherwise the listener must be on
+ * a loopback address, and httpd_prepare() refuses any other.  Not here:
+ * TLS (put a web server in front for that).
  */
 #ifndef FLOWKEEP_HTTPD_H
 #define FLOWKEEP_HTTPD_H
@@ -24,6 +27,11 @@
 #include <sys/types.h>
 
 struct fk_config;
+
+/* Before httpd_bind: read cfg->web_auth's user file, or, when it is not
+ * set, check that web-listen names only loopback addresses.  0, or -1
+ * with a message (the daemon must not start its pages). */
+int httpd_prepare(const struct fk_config *cfg, char *err, size_t errlen);
 
 /* Listen on spec ("HOST:PORT", "[V6]:PORT"); the socket, or -1 with a
  * message in err. */

@@ -92,7 +92,8 @@ web_status_text(int status)
 	static const struct { int code; const char *text; } t[] = {
 		{ 200, "OK" }, { 301, "Moved Permanently" },
 		{ 302, "Found" }, { 304, "Not Modified" },
-		{ 400, "Bad Request" }, { 403, "Forbidden" },
+		{ 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 403, "Forbidden" },
 		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
 		{ 413, "Payload Too Large" }, { 500, "Internal Server Error" },
 		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
