@@ -33,6 +33,38 @@ int page_saved_delete(const struct web_req *r, struct web_out *o);
 void page_saved_form(FILE *fp, const struct web_req *r, struct web_out *o,
     const char *query, const char *expr);
 
+/* page_track.c: the Trackings pages */
+extern const struct qs_key page_trackings_keys[];
+extern const struct qs_key page_tracking_keys[];
+extern const struct qs_key page_track_png_keys[];
+extern const struct qs_key page_track_save_keys[];
+extern const struct qs_key page_track_name_keys[];
+extern const struct qs_key page_track_note_keys[];
+extern const struct qs_key page_track_alerts_keys[];
+int page_trackings(const struct web_req *r, struct web_out *o);
+int page_tracking(const struct web_req *r, struct web_out *o);
+int page_track_png(const struct web_req *r, struct web_out *o);
+int page_track_save(const struct web_req *r, struct web_out *o);
+int page_track_archive(const struct web_req *r, struct web_out *o);
+int page_track_restore(const struct web_req *r, struct web_out *o);
+int page_track_remove(const struct web_req *r, struct web_out *o);
+int page_track_note(const struct web_req *r, struct web_out *o);
+int page_track_alerts(const struct web_req *r, struct web_out *o);
+
+/* page_tgroup.c: tracking groups and the dashboard */
+extern const struct qs_key page_group_keys[];
+extern const struct qs_key page_group_save_keys[];
+extern const struct qs_key page_group_name_keys[];
+extern const struct qs_key page_dashboard_keys[];
+extern const struct qs_key page_dashboard_post_keys[];
+int page_group(const struct web_req *r, struct web_out *o);
+int page_group_png(const struct web_req *r, struct web_out *o);
+int page_group_save(const struct web_req *r, struct web_out *o);
+int page_group_remove(const struct web_req *r, struct web_out *o);
+int page_dashboard(const struct web_req *r, struct web_out *o);
+int page_dashboard_add(const struct web_req *r, struct web_out *o);
+int page_dashboard_remove(const struct web_req *r, struct web_out *o);
+
 extern const struct qs_key page_static_keys[];
 int page_css(const struct web_req *r, struct web_out *o);
 int page_js(const struct web_req *r, struct web_out *o);

@@ -91,7 +91,8 @@ web_status_text(int status)
 {
 	static const struct { int code; const char *text; } t[] = {
 		{ 200, "OK" }, { 301, "Moved Permanently" },
-		{ 302, "Found" }, { 304, "Not Modified" },
+		{ 302, "Found" }, { 303, "See Other" },
+		{ 304, "Not Modified" },
 		{ 400, "Bad Request" }, { 401, "Unauthorized" },
 		{ 403, "Forbidden" },
 		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
@@ -321,7 +322,8 @@ web_page_head(struct web_out *o, const struct web_req *r, const char *title,
 {
 	static const struct { const char *path, *name; } nav[] = {
 		{ "/report", "Reports" }, { "/graph", "Graphs" },
-		{ "/saved", "Saved" }, { "/status", "Status" },
+		{ "/saved", "Saved" }, { "/trackings", "Trackings" },
+		{ "/dashboard", "Dashboard" }, { "/status", "Status" },
 	};
 	FILE *fp = o->fp;
 

@@ -61,7 +61,8 @@ struct web_req {
 struct web_out {
 	int		 status;
 	const char	*ctype;		/* Content-Type */
-	char		 headers[WEB_MAX_HEADERS][128];
+	char		 headers[WEB_MAX_HEADERS][512];	/* a Location
+						   with a long name */
 	unsigned	 nheaders;
 	FILE		*fp;		/* the body */
 	char		*body;		/* after web_out_close */

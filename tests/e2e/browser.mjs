@@ -177,6 +177,89 @@ async function graphPage() {
 	check(cells > 0, `a table of top contributors under it (${cells} rows)`);
 }
 
+// The size an <img> decoded to (waiting for it), or [0, 0] if broken.
+// (A graph the built-in listener answered 503, busy, is asked again by
+// the page's script: wait up to 10 s.)
+async function imgSize(img) {
+	return img.evaluate(async (el) => {
+		for (let i = 0; i < 100; i++) {
+			if (el.complete && el.naturalWidth > 0)
+				break;
+			await new Promise((ok) => setTimeout(ok, 100));
+		}
+		return [el.naturalWidth, el.naturalHeight];
+	});
+}
+
+// Create a tracking through the form, see it listed with its thumbnail
+// loaded, open its page with the five period graphs, put it on the
+// dashboard.
+async function trackings() {
+	console.log('== trackings: create one through the form, see it listed');
+	await page.click('nav a[href$="/trackings"]');
+	await page.waitForLoadState('load');
+	await shot('trackings-empty');
+	await page.fill('#track-new input[name=name]', 'e2e-https');
+	await page.fill('#track-new input[name=filter]',
+	    'proto tcp and dst port 443');
+	await page.fill('#track-new input[name=notes]', 'HTTPS <b>in</b>');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('#track-new button[type=submit]')]);
+	check(new URL(page.url()).pathname.endsWith('/tracking') &&
+	    new URL(page.url()).searchParams.get('name') === 'e2e-https',
+	    'the form leads to the new tracking\'s page');
+	check((await page.textContent('p.done')).includes('Tracking created'),
+	    'the page says it was created');
+	const def = await page.textContent('#definition');
+	check(def.includes('filter proto tcp and dst port 443') &&
+	    def.includes('notes HTTPS <b>in</b>'),
+	    'its definition is shown, the markup as text');
+	const graphs = page.locator('figure.period img');
+	check(await graphs.count() === 5, 'five period graphs');
+	for (let i = 0; i < 5; i++) {
+		const g = await imgSize(graphs.nth(i));
+		check(g[0] === 580 && g[1] === 200, `period graph ${i + 1} ` +
+		    `loaded (${g[0]}x${g[1]})`);
+	}
+	await shot('tracking-created');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('nav a[href$="/trackings"]')]);
+	const fig = page.locator('#trackings figure', { hasText: 'e2e-https' });
+	check(await fig.count() === 1, 'e2e-https is in the list');
+	const t = await imgSize(fig.locator('img'));
+	check(t[0] === 300 && t[1] === 150, `its thumbnail loaded ` +
+	    `(${t[0]}x${t[1]})`);
+	await shot('trackings-listed');
+	await Promise.all([page.waitForLoadState('load'),
+	    fig.locator('a.tname').click()]);
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('button:text-is("Add to dashboard")')]);
+	const d = page.locator('#dashboard figure', { hasText: 'e2e-https' });
+	check(await d.count() === 1, 'it is on the dashboard');
+	const ds = await imgSize(d.locator('img'));
+	check(ds[0] === 580, 'the dashboard graph loaded');
+	await shot('dashboard');
+	console.log('== a group of it, from the New group form');
+	await page.goto(opt.base + '/trackings');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('a:text-is("New group")')]);
+	await page.fill('#group-edit input[name=name]', 'e2e-group');
+	await page.fill('#group-edit input[name=title]', 'HTTPS in & out');
+	await page.selectOption('select[name=m1]', 'e2e-https');
+	await page.selectOption('select[name=s2]', 'below');
+	await shot('group-form');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('#group-edit button[type=submit]')]);
+	check((await page.textContent('p.done')).includes('Group saved'),
+	    'the group page says it was saved');
+	const gi = page.locator('figure.period img');
+	check(await gi.count() === 5, 'five period graphs of the group');
+	for (let i = 0; i < 5; i++)
+		check((await imgSize(gi.nth(i)))[0] === 580,
+		    `its period graph ${i + 1} loaded`);
+	await shot('group');
+}
+
 async function statusPage() {
 	console.log('== status page');
 	await page.click('nav a[href$="/status"]');
@@ -218,6 +301,7 @@ async function main() {
 		await download();
 		await savedReport();
 		await graphPage();
+		await trackings();
 		await statusPage();
 		await badInput();
 	} catch (e) {

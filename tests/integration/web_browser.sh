@@ -2,8 +2,9 @@
 # web_browser.sh - the web pages driven in headless Chromium as a person
 # would use them (tests/e2e/browser.mjs, Playwright's playwright-core
 # driving Debian's chromium): fill the report form and submit it, sort a
-# column, drill down on a key, download the CSV, open the status page,
-# and send bad input.  A private flowkeepd on loopback stores
+# column, drill down on a key, download the CSV, create a tracking and
+# see it listed with its thumbnail, open the status page, and send bad
+# input.  A private flowkeepd on loopback stores
 # lib/mkv5.py's 70 flows and serves the pages on a free port; the numbers
 # in the browser equal `flowkeep report`'s.  Screenshots of every step go
 # to tests/e2e-shots/ under the build directory, to be looked at.
@@ -26,7 +27,7 @@ SHOTS=${SHOTS:-$top_builddir/tests/e2e-shots}
 mkdir -p "$SHOTS"
 
 
-web_daemon
+web_daemon --tracking-dir "$T/trk" --rrd-dir "$T/rrd"
 
 # what the browser must show: the CLI's report over the last hour
 "$FLOWKEEP" report srcip --output json --from -1h --to now "$W" \

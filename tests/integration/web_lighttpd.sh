@@ -21,13 +21,14 @@ W=$T/w
 CTL=$T/ctl
 UPORT=$(free_port)
 fk_start "$T/log" "$CTL" -D -w "$W" -z0 -N 0 --control "$CTL" \
-    --statefile "$T/state" "127.0.0.1/0/$UPORT"
+    --statefile "$T/state" --tracking-dir "$T/trk" --rrd-dir "$T/rrd" \
+    "127.0.0.1/0/$UPORT"
 "$UDPSEND" -b 127.0.7.1 127.0.0.1 "$UPORT" "$T/v5.lpb" >/dev/null
 sleep 0.5
 fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
 
-printf 'workdir "%s"\ncontrol "%s"\nsaved-dir "%s"\n' "$W" "$CTL" \
-    "$T/saved" >"$T/fk.conf"
+printf 'workdir "%s"\ncontrol "%s"\nsaved-dir "%s"\ntracking-dir "%s"\nrrd-dir "%s"\n' \
+    "$W" "$CTL" "$T/saved" "$T/trk" "$T/rrd" >"$T/fk.conf"
 HPORT=$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
