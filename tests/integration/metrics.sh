@@ -7,7 +7,8 @@
 # lib/promcheck.py (Prometheus text format 0.0.4) and its counters must
 # equal what was sent: packets, flows, lost flows, corrupt per exporter
 # with its device label, the totals, files written, and the listener's
-# request counts by route and status.  Runs without the shared vectors.
+# request counts by route and status; the Status page shows the loss
+# warning of 127.0.7.3.  Runs without the shared vectors.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
 CGI=$top_builddir/web/flowkeep.cgi
@@ -63,6 +64,9 @@ done
 echo "== 1. scrape"
 get /status st >/dev/null
 get /status st >/dev/null
+# the warning rules' sentence reaches the web Status page too
+grep -q 'WARNING: exporter 127.0.7.3 lost 42.9% of its flows' "$T/st" ||
+    fail "the Status page does not show the loss warning"
 r=$(get /no-such-page nf)
 [ "${r%% *}" = 404 ] || fail "/no-such-page: $r"
 r=$(get /metrics m)
