@@ -989,6 +989,24 @@ kw_control(struct parser *p)
 }
 
 static int
+kw_control_readonly(struct parser *p)
+{
+	return arg_str(p, p->c->control_ro, sizeof(p->c->control_ro));
+}
+
+static int
+kw_user(struct parser *p)
+{
+	return arg_str(p, p->c->user, sizeof(p->c->user));
+}
+
+static int
+kw_web_user(struct parser *p)
+{
+	return arg_str(p, p->c->web_user, sizeof(p->c->web_user));
+}
+
+static int
 kw_statefile(struct parser *p)
 {
 	return arg_str(p, p->c->statefile, sizeof(p->c->statefile));
@@ -1258,6 +1276,9 @@ static const struct keyword top_keywords[] = {
 	{ "saved-dir",		kw_saved_dir },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
+	{ "control-readonly",	kw_control_readonly },
+	{ "user",		kw_user },
+	{ "web-user",		kw_web_user },
 	{ "limits",		kw_limits },
 	{ "device",		kw_device },
 };
@@ -1505,6 +1526,12 @@ print_network(const struct fk_config *c, FILE *fp)
 	print_str(fp, "saved-dir", c->saveddir);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
+	if (c->control_ro[0] != '\0')
+		print_str(fp, "control-readonly", c->control_ro);
+	if (c->user[0] != '\0')
+		print_str(fp, "user", c->user);
+	if (c->web_user[0] != '\0')
+		print_str(fp, "web-user", c->web_user);
 }
 
 void
@@ -2008,6 +2035,12 @@ o_tracking_dir(struct argstate *s, const char *opt, const char *arg)
 }
 
 static int
+o_user(struct argstate *s, const char *opt, const char *arg)
+{
+	return opt_str(s, opt, arg, s->c->user, sizeof(s->c->user));
+}
+
+static int
 o_saved_dir(struct argstate *s, const char *opt, const char *arg)
 {
 	return opt_str(s, opt, arg, s->c->saveddir, sizeof(s->c->saveddir));
@@ -2173,6 +2206,7 @@ static const struct option_def options[] = {
 	{ "web-listen", 1, o_web_listen },
 	{ "web-auth", 1, o_web_auth },
 	{ "saved-dir", 1, o_saved_dir },
+	{ "user", 1, o_user },
 	{ "quickstart", 0, o_quickstart },
 	{ "help", 0, o_help },
 	{ "version", 0, o_version_info },
@@ -2484,7 +2518,7 @@ config_usage(FILE *fp)
 "                 [--statefile path] [--hostname name] [--rcvbuf size]\n"
 "                 [--listen host:port] [--allow prefix] [--quickstart]\n"
 "                 [--web-listen host:port|none] [--web-auth file]\n"
-"                 [--saved-dir dir]\n"
+"                 [--saved-dir dir] [--user name]\n"
 "                 [--compress-threads auto|n] [--flush-interval seconds]\n"
 "                 [--tracking-dir dir] [--rrd-dir dir] [--rrdcached addr]\n"
 "                 [--help] [--version] [localip/remoteip/port]\n", fp);

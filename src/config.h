@@ -85,6 +85,11 @@ struct fk_config {
 	/* flowkeep's own */
 	char		control[FK_PATH_MAX];	/* control socket path */
 	char		statefile[FK_PATH_MAX];	/* templates/sampling state */
+	char		control_ro[FK_PATH_MAX]; /* "" or a status-only control
+						 * socket, mode 0666 */
+	/* privilege separation (src/privsep.h): used when started as root */
+	char		user[FK_NAME_MAX];	/* "" = stay as we are */
+	char		web_user[FK_NAME_MAX];	/* web child; "" = nobody */
 	char		hostname[68];		/* CAP_HOSTNAME override */
 	uint32_t	rcvbuf;			/* SO_RCVBUF bytes */
 	unsigned	batch;			/* recvmmsg batch, default 64 */

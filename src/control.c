@@ -36,6 +36,7 @@ struct control {
 	struct event		*sampler;	/* kernel drops, for warnings */
 	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct control_src	*src;
+	int			 readonly;	/* status only */
 };
 
 /* ------------------------------------------------------------ status */
@@ -366,13 +367,46 @@ control_status_json(const struct control_src *s, FILE *fp)
 
 /* ------------------------------------------------------------ requests */
 
+/*
+ * May the peer on fd change things (rotate, reload)?  Not on a status-only
+ * socket; otherwise root and our own user may, others (members of the
+ * socket's group) get status only.  0 or -1 with the reason in err.
+ */
+static int
+ctl_may_write(const struct control *ctl, int fd, char *err, size_t errlen)
+{
+	struct ucred	uc;
+	socklen_t	len = sizeof(uc);
+
+	if (ctl->readonly) {
+		snprintf(err, errlen, "permission denied: status-only socket");
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) != 0) {
+		snprintf(err, errlen, "permission denied: no peer credentials");
+		return -1;
+	}
+	if (uc.uid != 0 && uc.uid != geteuid()) {
+		snprintf(err, errlen, "permission denied: uid %lu may only "
+		    "ask for status", (unsigned long)uc.uid);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 ctl_answer(struct control *ctl, const struct ctl_request *req,
-    FILE *fp)
+    int fd, FILE *fp)
 {
 	const struct control_src	*s = ctl->src;
 	char				 err[256];
 
+	if ((req->cmd == CTL_ROTATE || req->cmd == CTL_RELOAD) &&
+	    ctl_may_write(ctl, fd, err, sizeof(err)) != 0) {
+		log_warnx("control %s: %s", ctl->path, err);
+		fprintf(fp, "ERR %s\n", err);
+		return;
+	}
 	switch (req->cmd) {
 	case CTL_STATUS:
 		fprintf(fp, "OK\n");
@@ -425,7 +459,7 @@ ctl_reply(struct control *ctl, struct bufferevent *bev, const char *line,
 	if (ctl_parse_request(line, len, &req, err, sizeof(err)) != 0)
 		fprintf(fp, "ERR %s\n", err);
 	else
-		ctl_answer(ctl, &req, fp);
+		ctl_answer(ctl, &req, bufferevent_getfd(bev), fp);
 	fclose(fp);
 	evbuffer_add(bufferevent_get_output(bev), buf, blen);
 	free(buf);
@@ -507,6 +541,15 @@ struct control *
 control_init(struct event_base *base, const char *path,
     struct control_src *src)
 {
+	return control_init_mode(base, path, src, 0, 0660, (uid_t)-1,
+	    (gid_t)-1);
+}
+
+struct control *
+control_init_mode(struct event_base *base, const char *path,
+    struct control_src *src, int readonly, mode_t mode, uid_t owner,
+    gid_t group)
+{
 	struct control		*ctl;
 	struct sockaddr_un	 sun;
 
@@ -522,6 +565,7 @@ control_init(struct event_base *base, const char *path,
 	if ((ctl = calloc(1, sizeof(*ctl))) == NULL)
 		return NULL;
 	ctl->src = src;
+	ctl->readonly = readonly;
 	util_strlcpy(ctl->path, path, sizeof(ctl->path));
 	ctl_remove_stale(path);
 	ctl->lev = evconnlistener_new_bind(base, ctl_on_accept, ctl,
@@ -532,8 +576,11 @@ control_init(struct event_base *base, const char *path,
 		free(ctl);
 		return NULL;
 	}
-	if (chmod(path, 0660) != 0)
+	if (chmod(path, mode) != 0)
 		log_warn("chmod %s", path);
+	if ((owner != (uid_t)-1 || group != (gid_t)-1) &&
+	    chown(path, owner, group) != 0)
+		log_warn("chown %s", path);
 	control_sample(src, util_now_ms());
 	ctl->sampler = event_new(base, -1, EV_PERSIST, ctl_on_sample, ctl);
 	if (ctl->sampler != NULL) {
@@ -541,7 +588,8 @@ control_init(struct event_base *base, const char *path,
 
 		event_add(ctl->sampler, &tv);
 	}
-	log_info("control socket %s", path);
+	log_info("control socket %s%s", path, readonly ? " (status only)" :
+	    "");
 	return ctl;
 }
 

@@ -11,6 +11,8 @@
 #ifndef FLOWKEEP_CONTROL_H
 #define FLOWKEEP_CONTROL_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -52,6 +54,16 @@ struct control_src {
 /* Listen on path; NULL on failure (logged). */
 struct control *control_init(struct event_base *base, const char *path,
     struct control_src *src);
+
+/*
+ * control_init() with the socket's mode and owner chosen ((uid_t)-1 and
+ * (gid_t)-1 leave them); a readonly socket answers status, metrics and
+ * version but refuses rotate and reload.  On any socket rotate and reload
+ * are for root and the daemon's own uid only (SO_PEERCRED).
+ */
+struct control *control_init_mode(struct event_base *base, const char *path,
+    struct control_src *src, int readonly, mode_t mode, uid_t owner,
+    gid_t group);
 
 /* Write the status as text for people, or as one JSON object. */
 void control_status_text(const struct control_src *src, FILE *fp);

@@ -30,6 +30,7 @@
 #include "filemgr.h"
 #include "livetrack.h"
 #include "log.h"
+#include "privsep.h"
 #include "statefile.h"
 #include "storage/zpar.h"
 #include "util.h"
@@ -56,7 +57,13 @@ struct daemon {
 	uint64_t		 start_ms;
 	int64_t			 stat_minute;
 	pid_t			 web_pid;	/* the web listener, or 0 */
+	int			 privsep;	/* root now, user later */
+	struct privsep_id	 user;		/* the collector's */
+	struct privsep_id	 web_user;	/* the web listener's */
+	struct control		*ctl_ro;	/* status-only socket */
 };
+
+static void	tree_root(const struct daemon *, unsigned, char *, size_t);
 
 /* ------------------------------------------------------------ start-up */
 
@@ -181,6 +188,23 @@ daemon_banner(const struct daemon *d)
 	fputc('\n', stderr);
 }
 
+/* In the web listener's child: become the web user (doc/security.md). */
+static int
+web_child_init(void *arg)
+{
+	struct daemon	*d = arg;
+	char		 err[256];
+
+	if (!d->privsep)
+		return 0;
+	umask(022);
+	if (privsep_drop(&d->web_user, err, sizeof(err)) != 0) {
+		log_warnx("web listener: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The built-in web listener (web/httpd.h): bound here, served by a child
  * process forked before the collector's sockets exist.  The quick start's
  * own default address being taken is not fatal: the collector comes first. */
@@ -204,10 +228,97 @@ web_start(struct daemon *d)
 		    "chooses another address)", err);
 		return;
 	}
-	if ((d->web_pid = httpd_start(fd, &d->cfg)) == -1)
+	if ((d->web_pid = httpd_start_as(fd, &d->cfg, web_child_init,
+	    d)) == -1)
 		fatal("cannot start the web listener: %s", strerror(errno));
 	log_info("web pages on http://%s/ (pid %ld)", d->cfg.web_listen,
 	    (long)d->web_pid);
+}
+
+/* ------------------------------------------------------------ privileges */
+
+/* The directory part of path ("." for a bare name). */
+static void
+dir_of(const char *path, char *dir, size_t len)
+{
+	char	*slash;
+
+	util_strlcpy(dir, path, len);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		util_strlcpy(dir, ".", len);
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+/*
+ * With `user` and started as root: look the users up, read the time zone
+ * while /etc is ours, and hand the collector the directories it writes
+ * (data root, device roots, RRDs, the state file's directory when we make
+ * it) and the web user its saved-items directory.  Root stays until
+ * privsep_become(), after the sockets are open.
+ */
+static void
+privsep_setup(struct daemon *d)
+{
+	char		 err[512], dir[PATH_MAX + FK_PATH_MAX];
+	const char	*web = d->cfg.web_user[0] ? d->cfg.web_user : "nobody";
+	struct stat	 st;
+	unsigned	 i;
+
+	if (d->cfg.user[0] == '\0')
+		return;
+	if (geteuid() != 0) {
+		log_warnx("user %s: not started as root, staying uid %lu",
+		    d->cfg.user, (unsigned long)geteuid());
+		return;
+	}
+	if (privsep_lookup(d->cfg.user, &d->user, err, sizeof(err)) != 0)
+		fatal("%s", err);
+	if (privsep_lookup(web, &d->web_user, err, sizeof(err)) != 0)
+		fatal("web-user: %s", err);
+	if (d->web_user.uid == d->user.uid)
+		log_warnx("web-user %s is the collector's user: the web "
+		    "listener can write flow files", web);
+	d->privsep = 1;
+	tzset();
+	if (d->cfg.control_ro[0] == '\0' && d->cfg.control[0] != '\0' &&
+	    (size_t)snprintf(d->cfg.control_ro, sizeof(d->cfg.control_ro),
+	    "%s.ro", d->cfg.control) >= sizeof(d->cfg.control_ro))
+		d->cfg.control_ro[0] = '\0';
+	for (i = 0; i <= d->cfg.ndevices; i++) {
+		tree_root(d, i, dir, sizeof(dir));
+		if (privsep_give_dir(dir, &d->user, err, sizeof(err)) != 0)
+			fatal("%s", err);
+	}
+	if (privsep_give_dir(d->cfg.rrddir, &d->user, err, sizeof(err)) != 0)
+		fatal("%s", err);
+	dir_of(d->cfg.statefile, dir, sizeof(dir));
+	if (stat(dir, &st) != 0 &&
+	    privsep_give_dir(dir, &d->user, err, sizeof(err)) != 0)
+		fatal("%s", err);
+	if (stat(d->cfg.statefile, &st) == 0 &&
+	    chown(d->cfg.statefile, d->user.uid, d->user.gid) != 0)
+		log_warn("chown %s", d->cfg.statefile);
+	if (d->cfg.saveddir[0] != '\0' && privsep_give_dir(d->cfg.saveddir,
+	    &d->web_user, err, sizeof(err)) != 0)
+		log_warnx("saved items: %s", err);
+}
+
+/* Give up root for good (the sockets are open by now). */
+static void
+privsep_become(struct daemon *d)
+{
+	char	err[256];
+
+	if (!d->privsep)
+		return;
+	if (privsep_drop(&d->user, err, sizeof(err)) != 0)
+		fatal("%s", err);
+	log_info("running as %s (uid %lu), web listener as %s (uid %lu)",
+	    d->user.name, (unsigned long)d->user.uid, d->web_user.name,
+	    (unsigned long)d->web_user.uid);
 }
 
 /* ------------------------------------------------------------ trees */
@@ -236,6 +347,21 @@ tree_new(const struct daemon *d, const char *name, const char *root)
 	return filemgr_new(&o);
 }
 
+/* The directory of tree i (0: the main one, i: device i - 1). */
+static void
+tree_root(const struct daemon *d, unsigned i, char *root, size_t len)
+{
+	const struct fk_device *dev = i ? &d->cfg.devices[i - 1] : NULL;
+
+	if (dev == NULL)
+		util_strlcpy(root, d->root, len);
+	else if (dev->workdir[0] == '/')
+		util_strlcpy(root, dev->workdir, len);
+	else
+		snprintf(root, len, "%s/%s", d->root,
+		    dev->workdir[0] ? dev->workdir : dev->name);
+}
+
 /* Build the trees of d->cfg; carry the file version of old trees with the
  * same root over.  0 or -1. */
 static int
@@ -250,13 +376,7 @@ trees_init(struct daemon *d, struct filemgr **old, unsigned nold)
 	for (i = 0; i <= d->cfg.ndevices; i++) {
 		const struct fk_device *dev = i ? &d->cfg.devices[i - 1] : NULL;
 
-		if (dev == NULL)
-			util_strlcpy(root, d->root, sizeof(root));
-		else if (dev->workdir[0] == '/')
-			util_strlcpy(root, dev->workdir, sizeof(root));
-		else
-			snprintf(root, sizeof(root), "%s/%s", d->root,
-			    dev->workdir[0] ? dev->workdir : dev->name);
+		tree_root(d, i, root, sizeof(root));
 		d->trees[i] = tree_new(d, dev ? dev->name : "", root);
 		if (d->trees[i] == NULL)
 			return -1;
@@ -526,10 +646,20 @@ control_start(struct daemon *d)
 	d->src.arg = d;
 	daemon_apply(d);
 	if (d->cfg.control[0] != '\0') {
-		d->ctl = control_init(d->base, d->cfg.control, &d->src);
+		d->ctl = control_init_mode(d->base, d->cfg.control, &d->src,
+		    0, 0660, d->privsep ? d->user.uid : (uid_t)-1,
+		    d->privsep ? d->user.gid : (gid_t)-1);
 		if (d->ctl == NULL)
 			fatal("cannot open the control socket %s",
 			    d->cfg.control);
+	}
+	if (d->cfg.control_ro[0] != '\0') {
+		d->ctl_ro = control_init_mode(d->base, d->cfg.control_ro,
+		    &d->src, 1, 0666, d->privsep ? d->user.uid : (uid_t)-1,
+		    d->privsep ? d->user.gid : (gid_t)-1);
+		if (d->ctl_ro == NULL)
+			fatal("cannot open the control socket %s",
+			    d->cfg.control_ro);
 	}
 }
 
@@ -580,6 +710,7 @@ daemon_shutdown(struct daemon *d)
 	d->src.lt = NULL;
 	(void)statefile_save(d->state, d->proto);
 	control_free(d->ctl);
+	control_free(d->ctl_ro);
 	collector_free(d->coll);
 	for (i = 0; i < sizeof(d->sigev) / sizeof(d->sigev[0]); i++)
 		if (d->sigev[i] != NULL)
@@ -590,10 +721,10 @@ daemon_shutdown(struct daemon *d)
 	event_base_free(d->base);
 	if (d->pidpath[0] != '\0')
 		unlink(d->pidpath);
-	if (d->web_pid > 0) {
-		kill(d->web_pid, SIGTERM);
+	/* a web child running as another user cannot be signalled (EPERM):
+	 * it leaves by itself within a second of our exit (web/httpd.c) */
+	if (d->web_pid > 0 && kill(d->web_pid, SIGTERM) == 0)
 		(void)waitpid(d->web_pid, NULL, 0);
-	}
 	log_info("exiting");
 }
 
@@ -608,6 +739,7 @@ main(int argc, char **argv)
 	daemon_root(&d);
 	if (!d.cfg.foreground)
 		daemon_detach(&d);
+	privsep_setup(&d);
 	web_start(&d);
 	if ((d.coll = collector_open(&d.cfg)) == NULL)
 		fatal("cannot open the listen sockets");
@@ -617,15 +749,17 @@ main(int argc, char **argv)
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new");
 	decoder_init(&d);
+	if (collector_init(d.coll, d.base, d.proto) != 0)
+		fatal("collector events");
+	control_start(&d);
+	daemon_pidfile(&d);
+	privsep_become(&d);
 	compress_init(&d);
 	if (trees_init(&d, NULL, 0) != 0)
 		fatal("cannot set up the directory trees under %s", d.root);
-	if (collector_init(d.coll, d.base, d.proto) != 0)
-		fatal("collector events");
 	tracks_init(&d);
-	control_start(&d);
+	daemon_apply(&d);
 	events_init(&d);
-	daemon_pidfile(&d);
 	log_info("started, writing to %s", d.root);
 	event_base_dispatch(d.base);
 	daemon_shutdown(&d);

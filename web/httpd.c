@@ -448,11 +448,20 @@ serve(int fd, const struct fk_config *cfg, pid_t ppid)
 pid_t
 httpd_start(int fd, const struct fk_config *cfg)
 {
+	return httpd_start_as(fd, cfg, NULL, NULL);
+}
+
+pid_t
+httpd_start_as(int fd, const struct fk_config *cfg,
+    int (*child_init)(void *), void *arg)
+{
 	pid_t ppid = getpid(), pid;
 
 	if ((pid = fork()) != 0) {
 		close(fd);
 		return pid;
 	}
+	if (child_init != NULL && child_init(arg) != 0)
+		_exit(1);
 	_exit(serve(fd, cfg, ppid));
 }

@@ -41,4 +41,9 @@ int httpd_bind(const char *spec, char *err, size_t errlen);
  * caller.  The listener's pid, or -1 (errno). */
 pid_t httpd_start(int fd, const struct fk_config *cfg);
 
+/* httpd_start(), running child_init(arg) in the child first (flowkeepd
+ * drops its privileges there); a non-zero return ends the child. */
+pid_t httpd_start_as(int fd, const struct fk_config *cfg,
+    int (*child_init)(void *), void *arg);
+
 #endif /* FLOWKEEP_HTTPD_H */

@@ -21,8 +21,9 @@ const struct qs_key page_metrics_keys[] = {
 int
 page_metrics(const struct web_req *r, struct web_out *o)
 {
-	const char *path = r->conf != NULL && r->conf->cfg != NULL ?
-	    r->conf->cfg->control : "var/flowkeepd.sock";
+	const struct fk_config *cfg = r->conf != NULL ? r->conf->cfg : NULL;
+	const char *path = cfg == NULL ? "var/flowkeepd.sock" :
+	    cfg->control_ro[0] != '\0' ? cfg->control_ro : cfg->control;
 	char err[1024], *text = NULL;
 	size_t len = 0;
 	FILE *fp;

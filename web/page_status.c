@@ -27,8 +27,10 @@ const struct qs_key page_status_keys[] = {
 static const char *
 socket_path(const struct web_req *r)
 {
+	/* the status-only socket when there is one (doc/security.md) */
 	if (r->conf != NULL && r->conf->cfg != NULL)
-		return r->conf->cfg->control;
+		return r->conf->cfg->control_ro[0] != '\0' ?
+		    r->conf->cfg->control_ro : r->conf->cfg->control;
 	return "var/flowkeepd.sock";
 }
 

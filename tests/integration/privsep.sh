@@ -1,0 +1,146 @@
+#!/bin/sh
+# privsep.sh - flowkeepd started as root with `user` (doc/security.md).
+#
+# Needs root (skips with 77 otherwise) and a system user flowkeep-test
+# (made with useradd -r when missing); the web listener runs as nobody.
+#  1. the collector's real, effective, saved and fs uids (/proc/PID/status)
+#     are flowkeep-test's, the web child's are nobody's;
+#  2. flows still land: a rotated ft- file with the 70 flows sent, owned by
+#     flowkeep-test, in a data root owned by flowkeep-test;
+#  3. the web child's uid cannot create files in the data root (tried with
+#     setpriv as that uid) and the web pages still get status through the
+#     status-only socket;
+#  4. control sockets: the main one is 0660 owned by flowkeep-test, the
+#     status-only one 0666; as nobody, status works on the status-only
+#     socket but rotate is refused there, and the main socket refuses a
+#     connection; root may rotate;
+#  5. SIGQUIT ends the daemon with 0 and the web child (which it cannot
+#     signal) follows within 5 s.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
+
+need_prog "$FLOWKEEPD" "$UDPSEND" "$FTDUMP"
+command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+command -v setpriv >/dev/null || { echo "SKIP: setpriv missing"; exit 77; }
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+U=flowkeep-test
+if ! id -u "$U" >/dev/null 2>&1; then
+	useradd -r -M -d /nonexistent -s /usr/sbin/nologin "$U" 2>/dev/null ||
+	    { echo "SKIP: cannot create user $U"; exit 77; }
+fi
+UID_C=$(id -u "$U")
+UID_W=$(id -u nobody) || { echo "SKIP: no user nobody"; exit 77; }
+GID_W=$(id -g nobody)
+setpriv --reuid="$UID_W" --regid="$GID_W" --clear-groups true ||
+    { echo "SKIP: setuid does not work here"; exit 77; }
+
+make_tmp
+chmod 755 "$T"
+NOW=$(date +%s)
+python3 "$LIB/mkv5.py" "$T/v5.lpb" "$NOW" || fail "mkv5.py failed"
+W=$T/w
+CTL=$T/run/ctl
+mkdir -p "$T/run"
+PORT=$(free_port)
+WPORT=$(tcp_port)
+cat >"$T/fk.conf" <<CONF
+user "$U"
+CONF
+fk_start "$T/log" "$CTL" --config "$T/fk.conf" -D -w "$W" -z0 -N 0 \
+    --control "$CTL" --statefile "$T/var/state" --tracking-dir "$T/trk" \
+    --rrd-dir "$T/rrd" --saved-dir "$T/saved" \
+    --web-listen "127.0.0.1:$WPORT" "127.0.0.1/0/$PORT"
+i=0
+until [ -S "$CTL.ro" ]; do
+	i=$((i + 1)); [ $i -lt 50 ] || fail "no status-only socket $CTL.ro"
+	sleep 0.1
+done
+
+echo "== 1. uids"
+uids() {	# PID: the Uid: line's four numbers
+	awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$1/status"
+}
+WEB_PID=$(grep -l "^PPid:[[:space:]]*$FK_PID\$" /proc/[0-9]*/status 2>/dev/null |
+    head -1 | cut -d/ -f3)
+[ -n "$WEB_PID" ] || fail "no web child of $FK_PID"
+c=$(uids "$FK_PID")
+w=$(uids "$WEB_PID")
+echo "  collector pid $FK_PID uids $c ($U is $UID_C)"
+echo "  web child pid $WEB_PID uids $w (nobody is $UID_W)"
+[ "$c" = "$UID_C $UID_C $UID_C $UID_C" ] || fail "collector uids $c"
+[ "$w" = "$UID_W $UID_W $UID_W $UID_W" ] || fail "web child uids $w"
+grep -q "^Groups:[[:space:]]*$(id -g "$U")[[:space:]]*\$" \
+    "/proc/$FK_PID/status" || fail "collector keeps other groups: \
+$(grep ^Groups: "/proc/$FK_PID/status")"
+
+echo "== 2. flows land"
+"$UDPSEND" -b 127.0.7.1 127.0.0.1 "$PORT" "$T/v5.lpb" >/dev/null
+sleep 0.5
+fk_ctl "$CTL" rotate | head -1 | grep -q '^OK' || fail "root cannot rotate"
+sleep 0.3
+f=$(find "$W" -name 'ft-*' | head -1)
+[ -n "$f" ] || { cat "$T/log"; fail "no ft- file under $W"; }
+n=$("$FTDUMP" "$f" | wc -l | tr -d ' ')
+owner=$(stat -c %u "$f")
+rootowner=$(stat -c %u "$W")
+echo "  $f: $n flows, owner uid $owner, data root owner uid $rootowner"
+[ "$n" = 70 ] || fail "$n flows, want 70"
+[ "$owner" = "$UID_C" ] && [ "$rootowner" = "$UID_C" ] ||
+    fail "flow file or data root not owned by $U"
+
+echo "== 3. the web uid cannot write flow data"
+as_web() {
+	setpriv --reuid="$UID_W" --regid="$GID_W" --clear-groups "$@"
+}
+if as_web sh -c "echo x >'$W/intruder'" 2>/dev/null; then
+	fail "uid $UID_W created a file in the data root"
+fi
+if as_web sh -c "echo x >>'$f'" 2>/dev/null; then
+	fail "uid $UID_W appended to $f"
+fi
+[ ! -e "$W/intruder" ] || fail "intruder file exists"
+echo "  uid $UID_W: writes to $W and $f refused"
+code=$(python3 -c "
+import urllib.request
+r = urllib.request.urlopen('http://127.0.0.1:$WPORT/status?output=json',
+    timeout=10)
+print(r.status, b'127.0.7.1' in r.read())")
+echo "  web /status: $code"
+[ "$code" = "200 True" ] || { cat "$T/log"; fail "web status: $code"; }
+
+echo "== 4. control sockets"
+# a python3 that nobody may run (root's may live under /root)
+PYW=
+for p in /usr/bin/python3 /usr/local/bin/python3 "$(command -v python3)"; do
+	if as_web "$p" -c '' 2>/dev/null; then PYW=$p; break; fi
+done
+[ -n "$PYW" ] || { echo "SKIP: no python3 that uid $UID_W may run"; exit 77; }
+m=$(stat -c '%a %u' "$CTL")
+r=$(stat -c '%a %u' "$CTL.ro")
+echo "  $CTL: mode/owner $m; $CTL.ro: $r"
+[ "$m" = "660 $UID_C" ] || fail "control socket $m"
+[ "$r" = "666 $UID_C" ] || fail "status-only socket $r"
+st=$(as_web "$PYW" "$LIB/ctl.py" "$CTL.ro" status 2>&1 | head -1)
+ro=$(as_web "$PYW" "$LIB/ctl.py" "$CTL.ro" rotate 2>&1 | head -1)
+rw=$(as_web "$PYW" "$LIB/ctl.py" "$CTL" rotate 2>&1 | tail -1)
+echo "  as nobody: status on .ro: $st; rotate on .ro: $ro"
+echo "  as nobody: rotate on the main socket: $rw"
+[ "$st" = OK ] || fail "status on the status-only socket: $st"
+case $ro in
+"ERR permission denied"*) ;;
+*) fail "rotate on the status-only socket: $ro" ;;
+esac
+case $rw in
+*PermissionError*|*"Permission denied"*) ;;
+*) fail "the main socket let nobody in: $rw" ;;
+esac
+as_web "$PYW" "$LIB/ctl.py" "$CTL" status >/dev/null 2>&1 &&
+    fail "nobody connected to the main socket"
+fk_stop QUIT || fail "exit status"
+i=0
+while [ -d "/proc/$WEB_PID" ] && ! grep -q '^State:[[:space:]]*Z' \
+    "/proc/$WEB_PID/status" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 50 ] || fail "web child $WEB_PID outlived the daemon"
+	sleep 0.1
+done
+grep -q "running as $U" "$T/log" || fail "no 'running as' log line"
+echo "PASS"
