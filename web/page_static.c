@@ -65,7 +65,7 @@ static const char css[] =
 "form.trk p.note{margin:.3em 0 .6em}\n"
 "form.trk input[type=text]{width:100%;box-sizing:border-box}\n"
 "form.trk input[type=number]{width:9em;justify-self:start}\n"
-"form.trk select{justify-self:start}\n"
+"form.trk select,form.trk input[type=checkbox]{justify-self:start}\n"
 "pre.def{max-width:60em}\n";
 
 static const char js[] =

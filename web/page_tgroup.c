@@ -222,7 +222,7 @@ page_group(const struct web_req *r, struct web_out *o)
 	for (int i = 0; i < 5; i++) {
 		fprintf(fp, "<figure class=\"period\"><figcaption>%s"
 		    "</figcaption>", titles[i]);
-		ptrack_img(fp, r, "/group.png", name, 0, periods[i], 580, 200);
+		ptrack_img(fp, r, "/group.png", name, 0, periods[i], 700, 200);
 		fputs("</figure>\n", fp);
 	}
 	fputs("</div>\n", fp);
@@ -426,7 +426,7 @@ page_dashboard(const struct web_req *r, struct web_out *o)
 		fputs("</figcaption>", fp);
 		if (ok)
 			ptrack_img(fp, r, d->group[i] ? "/group.png" :
-			    "/track.png", d->name[i], 0, "day", 580, 200);
+			    "/track.png", d->name[i], 0, "day", 700, 200);
 		else
 			fputs("<p class=\"error\">gone (archived or "
 			    "removed)</p>", fp);

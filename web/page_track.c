@@ -51,11 +51,15 @@
 #include "src/graph.h"
 #include "src/group.h"
 #include "src/htmlesc.h"
+#include "src/source.h"
 #include "src/timearg.h"
+#include "src/timeseries.h"
+#include "storage/rrdstore.h"
 
 #define TRK_LINE	4096
 #define TRK_ALERTS	4		/* livetrack.c's LT_ALERTS */
 #define TRK_HISTORY	50		/* alert history lines shown */
+#define PTRACK_BACKFILL_MAX (2 * 86400)	/* longer: the CLI */
 
 static const char *const periods[] = { "day", "week", "month", "year", "3y",
     NULL };
@@ -64,12 +68,14 @@ static const char *const period_titles[] = { "24 hours", "7 days",
 static const char *const units[] = { "bits", "packets", "flows", NULL };
 const char *const ptrack_dones[] = { "created", "changed", "archived",
     "restored", "removed", "note", "alerts", "group", "grouprm", "added",
-    "dropped", NULL };
+    "dropped", "backfill", NULL };
 static const char *const done_text[] = { "Tracking created.",
     "Tracking changed.", "Tracking archived (its RRD is kept).",
     "Tracking restored.", "Archived tracking removed (its RRD is kept).",
     "Note added.", "Alert rules saved.", "Group saved.", "Group removed.",
-    "Added to the dashboard.", "Removed from the dashboard." };
+    "Added to the dashboard.", "Removed from the dashboard.",
+    "Back-fill written: the graphs show the steps computed from the "
+    "stored flows." };
 const char *const ptrack_reloads[] = { "ok", "down", "failed", NULL };
 
 #define NAME_KEY	{ "name", QS_NAME, GRP_NAMELEN - 1, 0, 0, NULL }
@@ -120,6 +126,15 @@ const struct qs_key page_track_note_keys[] = {
 	NAME_KEY,
 	{ "text", QS_TEXT, 500, 0, 0, NULL },
 	{ "at", QS_TIME, 64, 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+const struct qs_key page_track_backfill_keys[] = {
+	CSRF_KEY,
+	NAME_KEY,
+	{ "from", QS_TIME, 64, 0, 0, NULL },
+	{ "to", QS_TIME, 64, 0, 0, NULL },
+	{ "replace", QS_BOOL, 5, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 
@@ -413,7 +428,7 @@ ptrack_png(const struct web_req *r, struct web_out *o, int group)
 	const char *period = qs_get(&r->q, "period");
 	char tdir[4096], gdir[4096], rrd[4200], err[1024];
 	struct graph_req q;
-	int rc, unit = -1;
+	int rc, unit = -1, empty = 0;
 
 	if (name == NULL || !grp_name_ok(name))
 		return web_error(o, 400, "name: required: a tracking or group "
@@ -448,6 +463,7 @@ ptrack_png(const struct web_req *r, struct web_out *o, int group)
 		if (access(rrd, F_OK) != 0) {
 			rc = empty_png(o, name, q.width, q.height, err,
 			    sizeof(err));
+			empty = 1;
 			goto done;
 		}
 		rc = graph_track(&q, o->fp, err, sizeof(err));
@@ -460,6 +476,7 @@ ptrack_png(const struct web_req *r, struct web_out *o, int group)
 			return 500;
 		rc = empty_png(o, name, q.width, q.height, err,
 		    sizeof(err));
+		empty = 1;
 	}
 done:
 	if (rc == -2)
@@ -467,7 +484,10 @@ done:
 	if (rc != 0)
 		return web_error(o, 500, "%s", err);
 	o->ctype = "image/png";
-	web_out_header(o, "Cache-Control", "max-age=60");
+	/* the "no data yet" frame must not outlive the first step or a
+	 * back-fill */
+	web_out_header(o, "Cache-Control", empty ? "no-store" :
+	    "max-age=60");
 	return 200;
 }
 
@@ -484,15 +504,19 @@ ptrack_img(FILE *fp, const struct web_req *r, const char *png,
     const char *name, int archived, const char *period, unsigned w,
     unsigned h)
 {
+	int thumb = w <= 300;
+
 	fputs("<img class=\"g\" src=\"", fp);
 	web_href(fp, r, png);
 	fputs("?name=", fp);
 	htmlesc_url_attr(fp, name);
+	/* a thumbnail is drawn at twice its size and shown halved: the
+	 * graph's legend then leaves room for the graph */
 	fprintf(fp, "%s&amp;period=%s&amp;width=%u&amp;height=%u\" width=\"%u\" "
 	    "height=\"%u\" alt=\"", archived ? "&amp;archived=1" : "", period,
-	    w, h, w, h);
+	    thumb ? 2 * w : w, thumb ? 2 * h : h, w, h);
 	htmlesc_text(fp, name);
-	fprintf(fp, ", %s\"%s>", period, w <= 300 ? " loading=\"lazy\"" : "");
+	fprintf(fp, ", %s\"%s>", period, thumb ? " loading=\"lazy\"" : "");
 }
 
 static void
@@ -807,6 +831,32 @@ edit_forms(FILE *fp, const struct web_req *r, const char *csrf,
 	    "</form>\n", fp);
 }
 
+static void
+backfill_form(FILE *fp, const struct web_req *r, const char *csrf,
+    const char *name)
+{
+	fputs("<h2>Back-fill</h2>\n<form method=\"post\" class=\"trk\" "
+	    "id=\"track-backfill\" action=\"", fp);
+	web_href(fp, r, "/tracking/backfill");
+	fputs("\">", fp);
+	ptrack_hidden(fp, csrf, name);
+	fprintf(fp, "\n<p class=\"note\">Computes the steps of a past "
+	    "window from the stored flow files, as flowkeepd would have "
+	    "counted them, into a new RRD.  Up to %d days here; a longer "
+	    "one runs on the server: <code>flowkeep track backfill ",
+	    PTRACK_BACKFILL_MAX / 86400);
+	htmlesc_text(fp, name);
+	fputs(" --from TIME --to TIME [--replace]</code>.</p>\n"
+	    "<label>From <input type=\"text\" name=\"from\" "
+	    "placeholder=\"-1d\" required></label>\n<label>To <input "
+	    "type=\"text\" name=\"to\" placeholder=\"now\" required>"
+	    "</label>\n<label>Replace <input type=\"checkbox\" "
+	    "name=\"replace\" value=\"1\"></label>\n<p class=\"note\">"
+	    "Replace: a tracking with steps already gets a fresh RRD, the old "
+	    "one is moved aside.</p>\n<p><button type=\"submit\">"
+	    "Back-fill</button></p>\n</form>\n", fp);
+}
+
 int
 page_tracking(const struct web_req *r, struct web_out *o)
 {
@@ -842,7 +892,7 @@ page_tracking(const struct web_req *r, struct web_out *o)
 	for (int i = 0; periods[i] != NULL; i++) {
 		fprintf(fp, "<figure class=\"period\"><figcaption>%s"
 		    "</figcaption>", period_titles[i]);
-		ptrack_img(fp, r, "/track.png", name, arch, periods[i], 580,
+		ptrack_img(fp, r, "/track.png", name, arch, periods[i], 700,
 		    200);
 		fputs("</figure>\n", fp);
 	}
@@ -882,11 +932,8 @@ page_tracking(const struct web_req *r, struct web_out *o)
 		ptrack_button(fp, r, csrf, "/tracking/archive", name, NULL,
 		    "Archive", "Archive this tracking? Counting stops; its "
 		    "RRD is kept.");
-		fputs("</p>\n<p class=\"note\">Back-fill (steps counted from "
-		    "stored flow files) runs from the command line: <code>"
-		    "flowkeep track backfill ", fp);
-		htmlesc_text(fp, name);
-		fputs(" --from TIME --to TIME [--replace]</code>.</p>\n", fp);
+		fputs("</p>\n", fp);
+		backfill_form(fp, r, csrf, name);
 	} else {
 		fputs("<p>", fp);
 		ptrack_button(fp, r, csrf, "/tracking/restore", name, NULL,
@@ -1174,5 +1221,153 @@ page_track_remove(const struct web_req *r, struct web_out *o)
 	if (unlink(path) != 0)
 		return web_error(o, 500, "%s: %s", path, strerror(errno));
 	ptrack_redirect(r, o, "/trackings", NULL, 0, "removed", NULL);
+	return 303;
+}
+
+/* ---------------------------------------------------------------- backfill */
+
+static void
+bf_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;	/* a damaged file is skipped, as the CLI does */
+}
+
+/*
+ * Back-fill [t0, t1) of tracking name from the stored flow files, as
+ * `flowkeep track backfill` does (the same reading, counting and RRD
+ * writes): the steps go to a new RRD (with replace the old one is moved
+ * aside first).  0, or -1 with err; *steps and *flows say what was done.
+ */
+static int
+backfill(const struct web_req *r, const char *name, time_t t0, time_t t1,
+    unsigned step, int replace, unsigned *steps, uint64_t *flows,
+    char *err, size_t errlen)
+{
+	const struct fk_config *cfg = r->conf->cfg;
+	char def[4300], rrd[4200], aside[4300], expr[TRK_LINE], m[64];
+	const char *paths[1] = { cfg->workdir };
+	const struct flowrec *recs;
+	struct rrd_sample *s;
+	struct timeseries *ts;
+	struct src_opts so;
+	struct filter *f;
+	struct src *src;
+	double mult = 1;
+	unsigned n;
+	int rc;
+
+	ptrack_path(r, 0, name, def, sizeof(def));
+	def_value(def, "filter", expr, sizeof(expr));
+	def_value(def, "multiplier", m, sizeof(m));
+	if (m[0] != '\0' && !((mult = strtod(m, NULL)) > 0))
+		mult = 1;
+	if ((f = filter_compile(expr, NULL, err, errlen)) == NULL)
+		return -1;
+	snprintf(rrd, sizeof(rrd), "%s/%s.rrd", rrd_dir(r), name);
+	if (replace && access(rrd, F_OK) == 0) {
+		snprintf(aside, sizeof(aside), "%s.before-backfill-%lld", rrd,
+		    (long long)(r->now_ms / 1000));
+		if (rename(rrd, aside) != 0) {
+			snprintf(err, errlen, "%.900s: %s", rrd,
+			    strerror(errno));
+			filter_free(f);
+			return -1;
+		}
+	}
+	if ((ts = ts_new((uint64_t)t0 * 1000, (uint64_t)t1 * 1000, step,
+	    mult)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		filter_free(f);
+		return -1;
+	}
+	memset(&so, 0, sizeof(so));
+	/* flows that began up to a day earlier may still reach in */
+	so.from_ms = ((uint64_t)t0 - 86400) * 1000;
+	so.to_ms = (uint64_t)t1 * 1000;
+	so.rule = SRC_ANY;
+	so.warn = bf_warn;
+	if ((src = src_open(paths, 1, &so, err, errlen)) == NULL) {
+		filter_free(f);
+		ts_free(ts);
+		return -1;
+	}
+	while (src_next_batch(src, &recs, &n))
+		for (unsigned i = 0; i < n; i++)
+			if (filter_match(f, &recs[i]))
+				ts_add(ts, &recs[i]);
+	src_close(src);
+	filter_free(f);
+	if ((s = calloc(ts->n, sizeof(*s))) == NULL) {
+		ts_free(ts);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < ts->n; i++) {
+		s[i].t = t0 + (time_t)(i + 1) * (time_t)step;
+		s[i].bits = ts_rate(ts, i, 0);
+		s[i].packets = ts_rate(ts, i, 1);
+		s[i].flows = ts_rate(ts, i, 2);
+	}
+	*steps = ts->n;
+	*flows = ts->added;
+	if (mkdir(rrd_dir(r), 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%.900s: %s", rrd_dir(r),
+		    strerror(errno));
+		rc = -1;
+	} else if ((rc = rrdstore_ensure(rrd, step, t0, err, errlen)) >= 0)
+		rc = rrdstore_update(rrd, s, ts->n, err, errlen);
+	free(s);
+	ts_free(ts);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+page_track_backfill(const struct web_req *r, struct web_out *o)
+{
+	const char *name, *from = qs_get(&r->q, "from");
+	const char *to = qs_get(&r->q, "to");
+	int replace = (int)qs_num(&r->q, "replace", 0), st = 0;
+	unsigned step = r->conf != NULL && r->conf->cfg != NULL &&
+	    r->conf->cfg->track_step > 0 ? r->conf->cfg->track_step : 300;
+	char err[1024], rrd[4200];
+	uint64_t m0, m1, flows = 0;
+	unsigned steps = 0;
+	time_t t0, t1;
+
+	if ((name = post_name(r, o, &st)) == NULL)
+		return st;
+	if (from == NULL || to == NULL)
+		return web_error(o, 400, "from, to: both required");
+	if (timearg_parse(from, r->now_ms, &m0, err, sizeof(err)) != 0)
+		return web_error(o, 400, "from: %s", err);
+	if (timearg_parse(to, r->now_ms, &m1, err, sizeof(err)) != 0)
+		return web_error(o, 400, "to: %s", err);
+	t0 = (time_t)(m0 / 1000);
+	t1 = (time_t)(m1 / 1000);
+	t0 -= t0 % (time_t)step;
+	t1 -= t1 % (time_t)step;
+	if (t1 <= t0)
+		return web_error(o, 400, "to: at least one step (%u s) after "
+		    "from", step);
+	if (m1 > r->now_ms + 1000)
+		return web_error(o, 400, "to: in the future");
+	if (!ptrack_exists(r, 0, name))
+		return web_error(o, 404, "no tracking %s", name);
+	if (t1 - t0 > PTRACK_BACKFILL_MAX)
+		return web_error(o, 400, "from, to: a back-fill over more than "
+		    "%d days reads too many files for a page; run it on the "
+		    "server: flowkeep track backfill %s --from @%lld --to @%lld"
+		    "%s", PTRACK_BACKFILL_MAX / 86400, name, (long long)t0,
+		    (long long)t1, replace ? " --replace" : "");
+	snprintf(rrd, sizeof(rrd), "%s/%s.rrd", rrd_dir(r), name);
+	if (!replace && access(rrd, F_OK) == 0)
+		return web_error(o, 400, "replace: %s has steps already and an "
+		    "RRD cannot take older ones; ask to replace it (the old "
+		    "one is moved aside)", name);
+	if (backfill(r, name, t0, t1, step, replace, &steps, &flows, err,
+	    sizeof(err)) == -1)
+		return web_error(o, 500, "back-fill: %s", err);
+	ptrack_redirect(r, o, "/tracking", name, 0, "backfill", NULL);
 	return 303;
 }

@@ -41,6 +41,7 @@ extern const struct qs_key page_track_save_keys[];
 extern const struct qs_key page_track_name_keys[];
 extern const struct qs_key page_track_note_keys[];
 extern const struct qs_key page_track_alerts_keys[];
+extern const struct qs_key page_track_backfill_keys[];
 int page_trackings(const struct web_req *r, struct web_out *o);
 int page_tracking(const struct web_req *r, struct web_out *o);
 int page_track_png(const struct web_req *r, struct web_out *o);
@@ -50,6 +51,7 @@ int page_track_restore(const struct web_req *r, struct web_out *o);
 int page_track_remove(const struct web_req *r, struct web_out *o);
 int page_track_note(const struct web_req *r, struct web_out *o);
 int page_track_alerts(const struct web_req *r, struct web_out *o);
+int page_track_backfill(const struct web_req *r, struct web_out *o);
 
 /* page_tgroup.c: tracking groups and the dashboard */
 extern const struct qs_key page_group_keys[];

@@ -51,7 +51,8 @@ void ptrack_button(FILE *fp, const struct web_req *r, const char *csrf,
     const char *path, const char *name, const char *extra, const char *label,
     const char *confirm);
 
-/* An <img> of png?name=..&period=..&width=..&height=.. */
+/* An <img> of png?name=..&period=..&width=..&height=.., shown w x h; a
+ * thumbnail (w <= 300) is drawn at 2w x 2h and loaded lazily. */
 void ptrack_img(FILE *fp, const struct web_req *r, const char *png,
     const char *name, int archived, const char *period, unsigned w,
     unsigned h);

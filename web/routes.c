@@ -33,6 +33,8 @@ static const struct web_route routes[] = {
 	{ "/tracking/note", WEB_POST, page_track_note_keys, page_track_note },
 	{ "/tracking/alerts", WEB_POST, page_track_alerts_keys,
 	    page_track_alerts },
+	{ "/tracking/backfill", WEB_POST, page_track_backfill_keys,
+	    page_track_backfill },
 	{ "/group", WEB_GET, page_group_keys, page_group },
 	{ "/group.png", WEB_GET, page_track_png_keys, page_group_png },
 	{ "/group/save", WEB_POST, page_group_save_keys, page_group_save },

@@ -218,17 +218,38 @@ async function trackings() {
 	check(await graphs.count() === 5, 'five period graphs');
 	for (let i = 0; i < 5; i++) {
 		const g = await imgSize(graphs.nth(i));
-		check(g[0] === 580 && g[1] === 200, `period graph ${i + 1} ` +
+		check(g[0] === 700 && g[1] === 200, `period graph ${i + 1} ` +
 		    `loaded (${g[0]}x${g[1]})`);
 	}
 	await shot('tracking-created');
+	console.log('== back-fill it over the last two hours from the stored flows');
+	const src = await page.getAttribute('figure.period img', 'src');
+	const pngLen = async () => (await (await page.request.get(
+	    new URL(src, page.url()).href)).body()).length;
+	const before = await pngLen();
+	await page.fill('#track-backfill input[name=from]', '-2h');
+	await page.fill('#track-backfill input[name=to]', 'now');
+	await page.check('#track-backfill input[name=replace]');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('#track-backfill button[type=submit]')]);
+	check((await page.textContent('p.done')).includes('Back-fill written'),
+	    'the page says the back-fill was written');
+	for (let i = 0; i < 5; i++) {
+		const bg = await imgSize(page.locator('figure.period img').nth(i));
+		check(bg[0] === 700 && bg[1] === 200, `period graph ${i + 1} ` +
+		    'loaded');
+	}
+	const after = await pngLen();
+	check(after > 3 * before, `the graph is now drawn from the RRD ` +
+	    `(${after} bytes, the empty frame ${before})`);
+	await shot('tracking-backfilled');
 	await Promise.all([page.waitForLoadState('load'),
 	    page.click('nav a[href$="/trackings"]')]);
 	const fig = page.locator('#trackings figure', { hasText: 'e2e-https' });
 	check(await fig.count() === 1, 'e2e-https is in the list');
 	const t = await imgSize(fig.locator('img'));
-	check(t[0] === 300 && t[1] === 150, `its thumbnail loaded ` +
-	    `(${t[0]}x${t[1]})`);
+	check(t[0] === 600 && t[1] === 300, `its thumbnail loaded ` +
+	    `(${t[0]}x${t[1]}, shown at 300x150)`);
 	await shot('trackings-listed');
 	await Promise.all([page.waitForLoadState('load'),
 	    fig.locator('a.tname').click()]);
@@ -237,7 +258,7 @@ async function trackings() {
 	const d = page.locator('#dashboard figure', { hasText: 'e2e-https' });
 	check(await d.count() === 1, 'it is on the dashboard');
 	const ds = await imgSize(d.locator('img'));
-	check(ds[0] === 580, 'the dashboard graph loaded');
+	check(ds[0] === 700, 'the dashboard graph loaded');
 	await shot('dashboard');
 	console.log('== a group of it, from the New group form');
 	await page.goto(opt.base + '/trackings');
@@ -255,7 +276,7 @@ async function trackings() {
 	const gi = page.locator('figure.period img');
 	check(await gi.count() === 5, 'five period graphs of the group');
 	for (let i = 0; i < 5; i++)
-		check((await imgSize(gi.nth(i)))[0] === 580,
+		check((await imgSize(gi.nth(i)))[0] === 700,
 		    `its period graph ${i + 1} loaded`);
 	await shot('group');
 }

@@ -7,7 +7,8 @@
  * token, traversal and bad names, a filter or alert rule that does not
  * parse, a second line smuggled into a one-line field, values out of
  * range, GET on a POST route.  Script in a name-like or note field is
- * shown escaped.
+ * shown escaped.  Back-fill reads a flow file the test writes and its
+ * RRD is read back with rrd_fetch.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -16,6 +17,8 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rrd.h>
+
+#include "storage/ftwriter.h"
+#include "storage/layout.h"
 #include "storage/rrdstore.h"
 #include "tests/unit/webtest.h"
 
@@ -160,6 +167,25 @@ slurp(const char *sub)
 	return buf;
 }
 
+/* The entries of dir/sub whose name starts with prefix. */
+static int
+entries_like(const char *sub, const char *prefix)
+{
+	char p[512];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, sub);
+	if ((d = opendir(p)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
 static int
 present(const char *sub)
 {
@@ -236,7 +262,8 @@ test_create_list_show(void **state)
 	assert_non_null(strstr(wt_body(&o), "Tracking created."));
 	assert_non_null(strstr(wt_body(&o), "flowkeepd is not running"));
 	assert_non_null(strstr(wt_body(&o), "<img class=\"g\" src=\"/track.png?name="
-	    "web-in&amp;period=day&amp;width=300&amp;height=150\""));
+	    "web-in&amp;period=day&amp;width=600&amp;height=300\" width=\"300\" "
+	    "height=\"150\""));
 	assert_non_null(strstr(wt_body(&o), "href=\"/tracking?name=web-in\""));
 	assert_non_null(strstr(wt_body(&o), "proto tcp and dst port 443"));
 	assert_null(strstr(wt_body(&o), "id=\"no-trackings\""));
@@ -245,7 +272,7 @@ test_create_list_show(void **state)
 	assert_int_equal(wt_run("GET", "/tracking", "name=web-in", &o), 200);
 	assert_int_equal(count(&o, "<img class=\"g\" src=\"/track.png?name=web-in&amp;"
 	    "period="), 5);
-	assert_non_null(strstr(wt_body(&o), "period=3y&amp;width=580"));
+	assert_non_null(strstr(wt_body(&o), "period=3y&amp;width=700"));
 	assert_non_null(strstr(wt_body(&o), "id=\"definition\">filter proto "
 	    "tcp and dst port 443\nmultiplier 10\n"));
 	assert_non_null(strstr(wt_body(&o), "id=\"no-alerts\""));
@@ -268,6 +295,7 @@ test_png(void **state)
 	assert_string_equal(o.ctype, "image/png");
 	assert_true(o.len > 100);
 	assert_memory_equal(o.body, "\x89PNG\r\n\x1a\n", 8);
+	assert_string_equal(o.headers[0], "Cache-Control: no-store");
 	web_out_free(&o);
 	wt_refused("/track.png", "name=nosuch", 404, "no tracking nosuch");
 	wt_refused("/track.png", "name=..%2Fetc%2Fpasswd", 400, "name");
@@ -310,10 +338,10 @@ test_png_rrd(void **state)
 	(void)state;
 	posted("/tracking/save", "csrf=" TOKEN "&create=1&name=d1&filter=",
 	    "/tracking?name=d1&done=created&reload=down");
-	assert_int_equal(wt_run("GET", "/track.png", "name=d1&width=580"
+	assert_int_equal(wt_run("GET", "/track.png", "name=d1&width=700"
 	    "&height=200", &o), 200);
 	png_size(&o, &w, &h);
-	assert_int_equal(w, 580);
+	assert_int_equal(w, 700);
 	assert_int_equal(h, 200);
 	empty = o.len;
 	web_out_free(&o);
@@ -329,19 +357,149 @@ test_png_rrd(void **state)
 		s[i].flows = 10;
 	}
 	assert_int_equal(rrdstore_update(p, s, 48, err, sizeof(err)), 48);
-	assert_int_equal(wt_run("GET", "/track.png", "name=d1&width=580"
+	assert_int_equal(wt_run("GET", "/track.png", "name=d1&width=700"
 	    "&height=200&period=day", &o), 200);
 	png_size(&o, &w, &h);
-	assert_int_equal(w, 580);
+	assert_int_equal(w, 700);
 	assert_int_equal(h, 200);
 	/* a drawn graph holds far more than the empty frame */
 	assert_true(o.len > 3 * empty);
+	assert_string_equal(o.headers[0], "Cache-Control: max-age=60");
 	web_out_free(&o);
 	assert_int_equal(wt_run("GET", "/track.png", "name=d1&unit=packets"
 	    "&period=3y&width=300&height=150", &o), 200);
 	png_size(&o, &w, &h);
 	assert_int_equal(w, 300);
 	web_out_free(&o);
+}
+
+#define UPTIME	10000000u
+
+/* A closed flow file in layout 0 under dir/flows, created at t, with n
+ * flows of 40 octets, 1 packet, no duration, one a minute from t. */
+static void
+mkflows(time_t t, unsigned n)
+{
+	struct ftw_opts fo = { 5, 0, 0, "h", NULL };
+	char rel[LAYOUT_PATH_MAX], fin[LAYOUT_PATH_MAX], base[512];
+	char path[2200], fpath[2200], err[256];
+	struct ftrec r[64];
+	struct ftw *w;
+
+	assert_true(n <= 64);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t ms = ((uint64_t)t + 60 * i) * 1000;
+		uint32_t secs = (uint32_t)(ms / 1000) + 5;
+		uint64_t b0 = (uint64_t)secs * 1000;
+
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].unix_secs = secs;
+		r[i].sysuptime = UPTIME;
+		r[i].first = r[i].last = (uint32_t)(ms - b0 + UPTIME);
+		r[i].srcaddr = 0x0a000001;
+		r[i].dstaddr = 0xc0a80001;
+		r[i].srcport = (uint16_t)(1000 + i);
+		r[i].dstport = 443;
+		r[i].dpkts = 1;
+		r[i].doctets = 40;
+		r[i].prot = 6;
+	}
+	snprintf(base, sizeof(base), "%s/flows", dir);
+	mkdir(base, 0755);
+	assert_int_equal(layout_path(rel, sizeof(rel), 0, 5, t, LAYOUT_TMP), 0);
+	assert_int_equal(layout_path(fin, sizeof(fin), 0, 5, t,
+	    LAYOUT_FINAL), 0);
+	assert_int_equal(layout_mkdirs(base, rel), 0);
+	snprintf(path, sizeof(path), "%s/%s", base, rel);
+	snprintf(fpath, sizeof(fpath), "%s/%s", base, fin);
+	w = ftw_open(path, &fo, (uint32_t)t, NULL, err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(ftw_write(w, r, n), 0);
+	assert_int_equal(ftw_close(w, (uint32_t)t + 3600, NULL, fpath, err,
+	    sizeof(err)), 0);
+}
+
+/* The flows the RRD holds over [t0, t1): the sum of flows/s * step. */
+static double
+rrd_flows(const char *path, time_t t0, time_t t1)
+{
+	time_t s = t0, e = t1;
+	unsigned long step = 300, nds = 0;
+	char **names = NULL;
+	rrd_value_t *data = NULL, *v;
+	double sum = 0;
+	int fl = -1;
+
+	assert_int_equal(rrd_fetch_r(path, "AVERAGE", &s, &e, &step, &nds,
+	    &names, &data), 0);
+	for (unsigned long i = 0; i < nds; i++) {
+		if (strcmp(names[i], "flows") == 0)
+			fl = (int)i;
+		rrd_freemem(names[i]);
+	}
+	rrd_freemem(names);
+	assert_true(fl >= 0);
+	v = data;
+	for (time_t t = s; t < e; t += (time_t)step, v += nds)
+		if (t >= t0 && t < t1 && !isnan(v[fl]))
+			sum += v[fl] * (double)step;
+	rrd_freemem(data);
+	return sum;
+}
+
+/* Back-fill from stored flows: the RRD holds them as the CLI would have
+ * counted; a second one needs replace (else 400, nothing written) and
+ * moves the old RRD aside; a window over two days, in the future or
+ * backwards is 400, the long one naming the CLI command. */
+static void
+test_backfill(void **state)
+{
+	char p[512], err[256], body[512], loc[128];
+	time_t now = time(NULL), t0 = now - now % 3600 - 3 * 3600,
+	    t1 = t0 + 3600;
+
+	(void)state;
+	snprintf(wt_cfg.workdir, sizeof(wt_cfg.workdir), "%s/flows", dir);
+	wt_cfg.track_step = 300;
+	mkflows(t0, 30);
+	posted("/tracking/save", "csrf=" TOKEN "&create=1&name=bf1"
+	    "&filter=dst+port+443", "/tracking?name=bf1&done=created"
+	    "&reload=down");
+	snprintf(body, sizeof(body), "csrf=" TOKEN "&name=bf1&from=%%40%lld"
+	    "&to=%%40%lld", (long long)t0, (long long)t1);
+	refused("/tracking/backfill", NULL, body, 403, "CSRF");
+	snprintf(body, sizeof(body), "csrf=" TOKEN "&name=bf1&from=%%40%lld"
+	    "&to=%%40%lld", (long long)t1, (long long)t0);
+	refused("/tracking/backfill", COOKIE, body, 400,
+	    "to: at least one step");
+	refused("/tracking/backfill", COOKIE, "csrf=" TOKEN "&name=bf1"
+	    "&from=-1h&to=2030-01-01+10%3A00", 400, "future");
+	refused("/tracking/backfill", COOKIE, "csrf=" TOKEN "&name=bf1"
+	    "&from=-3d&to=now", 400, "flowkeep track backfill bf1 --from @");
+	refused("/tracking/backfill", COOKIE, "csrf=" TOKEN "&name=bf1"
+	    "&from=-1h", 400, "required");
+	refused("/tracking/backfill", COOKIE, "csrf=" TOKEN "&name=..%2Fbf1"
+	    "&from=-2h&to=-1h", 400, "name");
+	refused("/tracking/backfill", COOKIE, "csrf=" TOKEN "&name=nosuch"
+	    "&from=-2h&to=-1h", 404, "no tracking");
+
+	snprintf(body, sizeof(body), "csrf=" TOKEN "&name=bf1&from=%%40%lld"
+	    "&to=%%40%lld", (long long)t0, (long long)t1);
+	snprintf(loc, sizeof(loc), "/tracking?name=bf1&done=backfill");
+	posted("/tracking/backfill", body, loc);
+	snprintf(p, sizeof(p), "%s/rrd/bf1.rrd", dir);
+	assert_int_equal(rrdstore_last(p, err, sizeof(err)), t1);
+	/* 30 flows started in the window (RRD rates rounded: 1e-2) */
+	assert_true(fabs(rrd_flows(p, t0, t1) - 30) < 1e-2);
+	refused("/tracking/backfill", COOKIE, body, 400, "replace");
+	/* the filter counts: port 80 matches none of them */
+	posted("/tracking/save", "csrf=" TOKEN "&name=bf1&filter=dst+port+80",
+	    "/tracking?name=bf1&done=changed&reload=down");
+	strncat(body, "&replace=1", sizeof(body) - strlen(body) - 1);
+	posted("/tracking/backfill", body, loc);
+	assert_int_equal(entries_like("rrd", "bf1.rrd.before-backfill-"), 1);
+	assert_int_equal(rrdstore_last(p, err, sizeof(err)), t1);
+	assert_true(fabs(rrd_flows(p, t0, t1)) < 1e-2);
 }
 
 static void
@@ -628,6 +786,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_png, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_png_rrd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backfill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_posts, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_edit_note_alerts, setup,
