@@ -46,6 +46,12 @@ static const char css[] =
 "form.save{margin:.5em 0}\n"
 "table.saved code{word-break:break-all}\n"
 ".done{color:#060;font-weight:bold}\n"
+/* status: the warnings box */
+".warnbox{background:#fff4e5;border:2px solid #c60;padding:.4em 1em;"
+"margin:.5em 0;color:#630}\n"
+".warnbox ul{margin:.3em 0}\n"
+".ok{color:#060}\n"
+"table.status td{white-space:nowrap}\n"
 /* trackings: thumbnails, period graphs, their forms */
 ".thumbs{display:flex;flex-wrap:wrap;gap:1em}\n"
 "figure{margin:0}\n"

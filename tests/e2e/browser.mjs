@@ -289,6 +289,24 @@ async function statusPage() {
 	const text = await page.textContent('body');
 	check(text.includes(opt.exporter), `the exporter ${opt.exporter} is ` +
 	    'listed');
+	const first = await page.$eval('main > :nth-child(3)', (e) => e.id ||
+	    e.className);
+	check(first === 'warnings' || first === 'no-warnings',
+	    `the warnings (or "No warnings") come first (${first})`);
+	for (const id of ['exporters', 'listeners', 'trees', 'totals']) {
+		const n = await page.$$eval(`table#${id} tbody tr`,
+		    (t) => t.length);
+		check(n > 0, `a table of ${id} (${n} rows)`);
+	}
+	const cells = await page.$$eval('table#exporters tbody tr td',
+	    (t) => t.map((c) => c.textContent.trim()));
+	check(cells[0] === opt.exporter, `its row starts with ${opt.exporter}`);
+	const meta = await page.$('meta[http-equiv=refresh]');
+	check(meta !== null, 'the page reloads itself');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('#stop-refresh')]);
+	check((await page.$('meta[http-equiv=refresh]')) === null,
+	    '"stop" turns the reload off');
 }
 
 async function badInput() {

@@ -65,7 +65,7 @@ echo "== 1. scrape"
 get /status st >/dev/null
 get /status st >/dev/null
 # the warning rules' sentence reaches the web Status page too
-grep -q 'WARNING: exporter 127.0.7.3 lost 42.9% of its flows' "$T/st" ||
+grep -q '<li>exporter 127.0.7.3 lost 42.9% of its flows' "$T/st" ||
     fail "the Status page does not show the loss warning"
 r=$(get /no-such-page nf)
 [ "${r%% *}" = 404 ] || fail "/no-such-page: $r"

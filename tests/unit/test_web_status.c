@@ -1,8 +1,11 @@
 /*
  * test_web_status.c - the /status route against a fake flowkeepd (a
- * thread answering one control request on a unix socket): the answer
- * shown escaped with a meta refresh, the JSON passed through, a daemon
- * that is not running (503), and bad parameters (400).
+ * thread answering one control request on a unix socket with a
+ * status-json document): warnings first and escaped, the exporters,
+ * listeners, trees and totals as tables with the loss computed, the
+ * meta refresh (default, chosen, off), the JSON passed through, an
+ * answer that is not JSON (502), a daemon that is not running (503), and
+ * bad parameters (400).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -20,7 +23,30 @@
 
 #include "tests/unit/webtest.h"
 
+#define STATUS_JSON \
+	"{\"daemon\":{\"version\":\"0.1.0\",\"pid\":4242,\"uptime_s\":3725}," \
+	"\"warnings\":[{\"kind\":\"silent\",\"subject\":\"192.0.2.9\"," \
+	"\"text\":\"exporter 192.0.2.9 <script>alert(1)</script> silent " \
+	"for 12 minutes\"},{\"kind\":\"disk\",\"subject\":\"\",\"text\":" \
+	"\"disk of var/flows 95% full\"}]," \
+	"\"listeners\":[{\"address\":\"127.0.0.1\",\"port\":2055," \
+	"\"datagrams\":10,\"kernel_drops\":3,\"rcvbuf\":16777216}]," \
+	"\"exporters\":[{\"address\":\"127.0.7.1\",\"version\":5," \
+	"\"source_ids\":[0,7],\"packets\":10,\"flows\":99,\"lost\":1," \
+	"\"lost_packets\":0,\"corrupt\":0,\"bad_flowsets\":0," \
+	"\"seq_resets\":0,\"templates\":0,\"pending\":0,\"sampling\":0," \
+	"\"samplers\":0,\"last_seen_s_ago\":65}]," \
+	"\"devices\":[{\"name\":\"\",\"directory\":\"var/flows\"," \
+	"\"open_file\":\"tmp-v05.2026-11-29.0500\",\"open_file6\":\"\"," \
+	"\"version\":5,\"flows_open\":70,\"flows_open6\":0," \
+	"\"files_closed\":2,\"disk_bytes\":3145728,\"lossy\":{}}]," \
+	"\"trackings\":[],\"rrd_errors\":0," \
+	"\"totals\":{\"datagrams\":10,\"bytes\":4000,\"flows\":99," \
+	"\"corrupt\":0,\"refused\":0,\"kernel_drops\":3," \
+	"\"disk_bytes\":3145728}}\n"
+
 static char sockpath[108];
+static const char *answer;
 
 static int
 has_cache_off(const struct web_out *o)
@@ -37,29 +63,26 @@ fake_daemon(void *arg)
 {
 	int lfd = *(int *)arg, fd;
 	ssize_t n;
-	const char *ans;
 
 	if ((fd = accept(lfd, NULL, NULL)) == -1)
 		return NULL;
 	n = read(fd, request, sizeof(request) - 1);
 	request[n > 0 ? n : 0] = '\0';
-	if (strstr(request, "status-json") != NULL)
-		ans = "OK\n{\"version\": \"1\", \"exporters\": []}\n";
-	else
-		ans = "OK\nflowkeepd <b>up</b> & running\nexporters: 1\n";
-	(void)!write(fd, ans, strlen(ans));
+	(void)!write(fd, "OK\n", 3);
+	(void)!write(fd, answer, strlen(answer));
 	close(fd);
 	return NULL;
 }
 
 /* Serve one request on a fresh socket while fn runs. */
 static void
-with_daemon(void (*fn)(void))
+with_daemon(const char *ans, void (*fn)(void))
 {
 	struct sockaddr_un sun;
 	pthread_t t;
 	int lfd;
 
+	answer = ans;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
@@ -76,16 +99,59 @@ with_daemon(void (*fn)(void))
 }
 
 static void
-status_text(void)
+has(const struct web_out *o, const char *s)
+{
+	if (strstr(wt_body(o), s) == NULL) {
+		print_error("missing: %s\nin:\n%s\n", s, wt_body(o));
+		fail();
+	}
+}
+
+static void
+status_tables(void)
+{
+	struct web_out o;
+	const char *b, *w, *e;
+
+	assert_int_equal(wt_run("GET", "/status", "refresh=30", &o), 200);
+	assert_string_equal(request, "FLOWKEEP/1 status-json\n");
+	b = wt_body(&o);
+	has(&o, "<meta http-equiv=\"refresh\" content=\"30\">");
+	has(&o, "flowkeepd 0.1.0, pid 4242, up 1h02m. Reloads every 30 s "
+	    "(<a id=\"stop-refresh\" href=\"/status?refresh=0\">stop</a>)");
+	/* the warnings, escaped, before any table */
+	has(&o, "<div class=\"warnbox\" id=\"warnings\"><b>2 warnings</b>");
+	has(&o, "<li>exporter 192.0.2.9 &lt;script&gt;alert(1)&lt;/script&gt;"
+	    " silent for 12 minutes</li>");
+	has(&o, "<li>disk of var/flows 95% full</li>");
+	assert_null(strstr(b, "<script>alert"));
+	w = strstr(b, "id=\"warnings\"");
+	e = strstr(b, "<table");
+	assert_true(w != NULL && e != NULL && w < e);
+	/* v5: 1 lost of 100 flows */
+	has(&o, "<table class=\"rpt status\" id=\"exporters\">");
+	has(&o, "<tr><td>127.0.7.1</td><td class=\"num\">5</td><td>0,7</td>"
+	    "<td class=\"num\">10</td><td class=\"num\">99</td>"
+	    "<td class=\"num\">1</td><td class=\"num\">0</td>"
+	    "<td class=\"num\">1.00 %</td>");
+	has(&o, "<td class=\"num\">1m05s ago</td>");
+	has(&o, "<td class=\"num\">3</td><td class=\"num\">16.0 MiB</td>");
+	has(&o, "<td>-</td><td>var/flows</td><td>tmp-v05.2026-11-29.0500"
+	    "</td><td class=\"num\">70</td><td class=\"num\">2</td>"
+	    "<td class=\"num\">3.0 MiB</td>");
+	has(&o, "<p class=\"note\" id=\"no-trackings\">None.</p>");
+	has(&o, "id=\"totals\"");
+	web_out_free(&o);
+}
+
+static void
+status_no_refresh(void)
 {
 	struct web_out o;
 
-	assert_int_equal(wt_run("GET", "/status", "refresh=30", &o), 200);
-	assert_non_null(strstr(wt_body(&o), "<meta http-equiv=\"refresh\" "
-	    "content=\"30\">"));
-	assert_non_null(strstr(wt_body(&o), "<pre>flowkeepd &lt;b&gt;up"
-	    "&lt;/b&gt; &amp; running\nexporters: 1\n</pre>"));
-	assert_string_equal(request, "FLOWKEEP/1 status\n");
+	assert_int_equal(wt_run("GET", "/status", "refresh=0", &o), 200);
+	assert_null(strstr(wt_body(&o), "http-equiv=\"refresh\""));
+	has(&o, "Not reloading (<a href=\"/status\">reload every 10 s</a>)");
 	web_out_free(&o);
 }
 
@@ -96,9 +162,37 @@ status_json(void)
 
 	assert_int_equal(wt_run("GET", "/status", "output=json", &o), 200);
 	assert_string_equal(o.ctype, "application/json; charset=utf-8");
-	assert_string_equal(wt_body(&o),
-	    "{\"version\": \"1\", \"exporters\": []}\n");
+	assert_string_equal(wt_body(&o), STATUS_JSON);
 	web_out_free(&o);
+}
+
+static void
+status_default(void)
+{
+	struct web_out o;
+
+	assert_int_equal(wt_run("GET", "/status", "", &o), 200);
+	has(&o, "<meta http-equiv=\"refresh\" content=\"10\">");
+	assert_true(has_cache_off(&o));
+	web_out_free(&o);
+}
+
+static void
+status_quiet(void)
+{
+	struct web_out o;
+
+	assert_int_equal(wt_run("GET", "/status", "", &o), 200);
+	has(&o, "<p class=\"ok\" id=\"no-warnings\">No warnings.</p>");
+	has(&o, "<p class=\"note\" id=\"no-exporters\">None.</p>");
+	web_out_free(&o);
+}
+
+static void
+status_garbage(void)
+{
+	wt_refused("/status", "", 502, "flowkeepd&#39;s status answer is not "
+	    "JSON: offset 11: expected &#39;:&#39;");
 }
 
 static void
@@ -108,27 +202,13 @@ test_status(void **state)
 	snprintf(sockpath, sizeof(sockpath), "/tmp/fk-webst.%ld.sock",
 	    (long)getpid());
 	wt_setup(NULL, sockpath);
-	with_daemon(status_text);
-	with_daemon(status_json);
-}
-
-static void
-status_default(void)
-{
-	struct web_out o;
-
-	assert_int_equal(wt_run("GET", "/status", "", &o), 200);
-	assert_non_null(strstr(wt_body(&o), "<meta http-equiv=\"refresh\" "
-	    "content=\"10\">"));
-	assert_true(has_cache_off(&o));
-	web_out_free(&o);
-}
-
-static void
-test_default_refresh(void **state)
-{
-	(void)state;
-	with_daemon(status_default);
+	with_daemon(STATUS_JSON, status_tables);
+	with_daemon(STATUS_JSON, status_no_refresh);
+	with_daemon(STATUS_JSON, status_json);
+	with_daemon(STATUS_JSON, status_default);
+	with_daemon("{\"daemon\":{},\"warnings\":[],\"exporters\":[]}\n",
+	    status_quiet);
+	with_daemon("{\"daemon\" <b>not json</b>\n", status_garbage);
 }
 
 static void
@@ -148,7 +228,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_default_refresh),
 		cmocka_unit_test(test_down),
 	};
 
