@@ -344,6 +344,12 @@ nf9_flowset(struct proto_hdr *h, const struct tmpl *t, const uint8_t *p,
 
 /* ------------------------------------------------------------ pending */
 
+/* Queued bytes leave the context-wide sum too. */
+#define PEND_TOTAL_SUB(e, n) do {					\
+	if ((e)->pend_total != NULL)					\
+		*(e)->pend_total -= (n);				\
+} while (0)
+
 static void
 nf9_pend_drop_head(struct proto_exporter *e)
 {
@@ -355,6 +361,7 @@ nf9_pend_drop_head(struct proto_exporter *e)
 	if (e->pend_head == NULL)
 		e->pend_tail = NULL;
 	e->pend_bytes -= p->len;
+	PEND_TOTAL_SUB(e, p->len);
 	e->info.pending--;
 	free(p);
 }
@@ -377,6 +384,7 @@ nf9_pending_expire(struct proto_exporter *e, uint64_t now_ms, uint64_t ttl)
 		if (p->recv_ms + ttl < now_ms) {
 			*pp = p->next;
 			e->pend_bytes -= p->len;
+			PEND_TOTAL_SUB(e, p->len);
 			e->info.pending--;
 			e->info.pending_expired++;
 			free(p);
@@ -409,6 +417,14 @@ nf9_pend_add(struct proto_hdr *h, uint16_t tid, const uint8_t *data,
 		nf9_pend_drop_head(e);
 		e->info.pending_dropped++;
 	}
+	/* the sum over all exporters: a spoofed-source flood cannot make
+	 * max_exporters times max_pending_bytes; newcomers are refused */
+	if (e->pend_total != NULL &&
+	    *e->pend_total + len > lim->max_pending_total) {
+		e->info.pending_dropped++;
+		h->ctx->pend_refused++;
+		return;
+	}
 	if ((p = malloc(sizeof(*p) + len)) == NULL) {
 		e->info.pending_dropped++;
 		return;
@@ -427,6 +443,10 @@ nf9_pend_add(struct proto_hdr *h, uint16_t tid, const uint8_t *data,
 		e->pend_head = p;
 	e->pend_tail = p;
 	e->pend_bytes += len;
+	if (e->pend_total != NULL)
+		*e->pend_total += len;
+	if (h->ctx->pend_total > h->ctx->pend_total_max)
+		h->ctx->pend_total_max = h->ctx->pend_total;
 	e->info.pending++;
 	h->res->queued++;
 }
@@ -468,6 +488,7 @@ nf9_release(struct proto_hdr *h, uint32_t source_id, uint16_t tid,
 		}
 		*pp = p->next;
 		e->pend_bytes -= p->len;
+		PEND_TOTAL_SUB(e, p->len);
 		e->info.pending--;
 		if ((t = tmpl_find(e->tc, source_id, tid)) != NULL)
 			nf9_pend_decode(h, t, p, b);

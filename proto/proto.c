@@ -12,6 +12,7 @@
 #define DEF_MAX_FIELDS		128
 #define DEF_MAX_PENDING		256
 #define DEF_MAX_PENDING_BYTES	(1024 * 1024)
+#define DEF_MAX_PENDING_TOTAL	(64 * 1024 * 1024)
 #define DEF_PENDING_TTL_MS	600000
 #define DEF_MAX_SAMPLERS	64
 
@@ -41,6 +42,8 @@ proto_new(const struct proto_limits *limits)
 	ctx->lim.max_pending = dflt(l.max_pending, DEF_MAX_PENDING);
 	ctx->lim.max_pending_bytes = dflt(l.max_pending_bytes,
 	    DEF_MAX_PENDING_BYTES);
+	ctx->lim.max_pending_total = dflt(l.max_pending_total,
+	    DEF_MAX_PENDING_TOTAL);
 	ctx->lim.pending_ttl_ms = dflt(l.pending_ttl_ms, DEF_PENDING_TTL_MS);
 	ctx->lim.max_samplers = dflt(l.max_samplers, DEF_MAX_SAMPLERS);
 	ctx->exps = calloc(ctx->lim.max_exporters, sizeof(*ctx->exps));
@@ -160,6 +163,7 @@ proto_exporter_new(struct proto_ctx *ctx, uint8_t af, const fr_addr *addr)
 		memcpy(e->info.addr.v6, addr->v6, 16);
 	else
 		e->info.addr.v4 = addr->v4;
+	e->pend_total = &ctx->pend_total;
 	e->tc = tmpl_cache_new(ctx->lim.max_templates,
 	    ctx->lim.max_template_fields);
 	e->samplers = calloc(ctx->lim.max_samplers, sizeof(*e->samplers));
@@ -182,6 +186,7 @@ proto_exporter_insert(struct proto_ctx *ctx, struct proto_exporter *e)
 		exporter_detach(ctx, old);
 		proto_exporter_free(old);
 		ctx->generation++;
+		ctx->exp_evicted++;
 	}
 	e->hnext = ctx->bucket[h];
 	ctx->bucket[h] = e;
@@ -379,10 +384,23 @@ proto_exporter_get(const struct proto_ctx *ctx, unsigned i,
 void
 proto_count_corrupt(struct proto_ctx *ctx, const struct proto_src *src)
 {
-	struct proto_exporter *e = proto_exporter_lookup(ctx, src, 1);
+	struct proto_exporter *e = proto_exporter_lookup(ctx, src, 0);
 
 	if (e != NULL)
 		e->info.corrupt++;
+}
+
+void
+proto_get_stats(const struct proto_ctx *ctx, struct proto_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->exporters = ctx->nexp;
+	st->max_exporters = ctx->lim.max_exporters;
+	st->exporters_evicted = ctx->exp_evicted;
+	st->pending_bytes = ctx->pend_total;
+	st->pending_bytes_max = ctx->pend_total_max;
+	st->pending_total = ctx->lim.max_pending_total;
+	st->pending_refused = ctx->pend_refused;
 }
 
 uint64_t

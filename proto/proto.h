@@ -35,6 +35,8 @@ struct proto_limits {
 	unsigned	max_pending;		/* queued flowsets per exporter,
 						 * default 256 */
 	unsigned	max_pending_bytes;	/* per exporter, default 1 MiB */
+	unsigned	max_pending_total;	/* all exporters together,
+						 * default 64 MiB */
 	unsigned	pending_ttl_ms;		/* default 600000 (10 min) */
 	unsigned	max_samplers;		/* per exporter, default 64 */
 };
@@ -86,7 +88,21 @@ struct proto_exporter_info {
 	uint64_t	last_seen_ms;
 };
 
+/* Context-wide figures, as shown by `flowkeep status`. */
+struct proto_stats {
+	unsigned	exporters;		/* held now */
+	unsigned	max_exporters;		/* the limit in force */
+	uint64_t	exporters_evicted;	/* pushed out by newcomers */
+	uint64_t	pending_bytes;		/* queued v9 data now */
+	uint64_t	pending_bytes_max;	/* its high-water mark */
+	uint64_t	pending_total;		/* the limit in force */
+	uint64_t	pending_refused;	/* flowsets refused for it */
+};
+
 struct proto_ctx;
+
+/* Fill st with the context-wide figures. */
+void proto_get_stats(const struct proto_ctx *ctx, struct proto_stats *st);
 
 /* Create a decoder context; NULL only when out of memory. */
 struct proto_ctx *proto_new(const struct proto_limits *limits);
@@ -111,7 +127,9 @@ int proto_exporter_get(const struct proto_ctx *ctx, unsigned i,
     struct proto_exporter_info *out);
 
 /* Count a datagram rejected before decoding (allow-list, size) against its
- * exporter, so that status shows it. */
+ * exporter when that exporter is already known; a source the allow-list
+ * refuses never takes a slot in the exporter table (it would push an
+ * accepted exporter and its templates out). */
 void proto_count_corrupt(struct proto_ctx *ctx, const struct proto_src *src);
 
 /*

@@ -58,6 +58,7 @@ struct proto_exporter {
 	struct proto_sampler *samplers;		/* max_samplers entries */
 	struct proto_pending *pend_head, *pend_tail;
 	size_t		pend_bytes;
+	size_t		*pend_total;		/* the context's sum */
 };
 
 struct proto_ctx {
@@ -67,6 +68,10 @@ struct proto_ctx {
 	struct proto_exporter **exps;		/* nexp entries */
 	struct proto_exporter *bucket[PROTO_EXP_NBUCKET];
 	struct proto_exporter *lru_head, *lru_tail;	/* head = newest */
+	size_t		pend_total;	/* queued bytes, all exporters */
+	size_t		pend_total_max;	/* its high-water mark */
+	uint64_t	pend_refused;	/* refused for pend_total */
+	uint64_t	exp_evicted;	/* exporters pushed out (LRU) */
 };
 
 /* Records gathered for the sink, flushed in batches. */

@@ -339,10 +339,16 @@ static void
 st_swap(struct proto_ctx *ctx, struct proto_ctx *tmp)
 {
 	struct proto_ctx old = *ctx;
+	unsigned i;
 
 	*ctx = *tmp;
 	ctx->generation = old.generation + 1;
 	*tmp = old;
+	/* each exporter counts its queued bytes in its own context's sum */
+	for (i = 0; i < ctx->nexp; i++)
+		ctx->exps[i]->pend_total = &ctx->pend_total;
+	for (i = 0; i < tmp->nexp; i++)
+		tmp->exps[i]->pend_total = &tmp->pend_total;
 }
 
 int

@@ -1110,15 +1110,16 @@ lim_pending(struct parser *p)
 	return lim_uns(p, &p->c->limits.max_pending, 1000000);
 }
 
+/* A size limit: 1..4 GiB - 1 or "default" (0). */
 static int
-lim_pending_bytes(struct parser *p)
+lim_size(struct parser *p, unsigned *dst)
 {
 	uint64_t v;
 
 	if (arg_next(p, "a size") == -1)
 		return -1;
 	if (strcmp(p->tok.text, "default") == 0) {
-		p->c->limits.max_pending_bytes = 0;
+		*dst = 0;
 		return 0;
 	}
 	if (parse_size(p->tok.text, &v) == -1)
@@ -1128,8 +1129,20 @@ lim_pending_bytes(struct parser *p)
 		    p->kw.text);
 		return -1;
 	}
-	p->c->limits.max_pending_bytes = (unsigned)v;
+	*dst = (unsigned)v;
 	return 0;
+}
+
+static int
+lim_pending_bytes(struct parser *p)
+{
+	return lim_size(p, &p->c->limits.max_pending_bytes);
+}
+
+static int
+lim_pending_total(struct parser *p)
+{
+	return lim_size(p, &p->c->limits.max_pending_total);
 }
 
 static int
@@ -1155,6 +1168,7 @@ static const struct keyword limit_keywords[] = {
 	{ "template-fields",	lim_fields },
 	{ "pending",		lim_pending },
 	{ "pending-bytes",	lim_pending_bytes },
+	{ "pending-total",	lim_pending_total },
 	{ "pending-ttl",	lim_pending_ttl },
 	{ "samplers",		lim_samplers },
 };
@@ -1387,6 +1401,18 @@ print_limit(FILE *fp, const char *name, unsigned v)
 }
 
 static void
+print_size_limit(FILE *fp, const char *kw, unsigned v)
+{
+	if (v == 0) {
+		fprintf(fp, "\t%s default\n", kw);
+		return;
+	}
+	fprintf(fp, "\t%s ", kw);
+	print_size(fp, v);
+	fputc('\n', fp);
+}
+
+static void
 print_limits(const struct proto_limits *l, FILE *fp)
 {
 	fputs("limits {\n", fp);
@@ -1394,13 +1420,8 @@ print_limits(const struct proto_limits *l, FILE *fp)
 	print_limit(fp, "templates", l->max_templates);
 	print_limit(fp, "template-fields", l->max_template_fields);
 	print_limit(fp, "pending", l->max_pending);
-	if (l->max_pending_bytes == 0)
-		fputs("\tpending-bytes default\n", fp);
-	else {
-		fputs("\tpending-bytes ", fp);
-		print_size(fp, l->max_pending_bytes);
-		fputc('\n', fp);
-	}
+	print_size_limit(fp, "pending-bytes", l->max_pending_bytes);
+	print_size_limit(fp, "pending-total", l->max_pending_total);
 	print_limit(fp, "pending-ttl", l->pending_ttl_ms / 1000);
 	print_limit(fp, "samplers", l->max_samplers);
 	fputs("}\n", fp);

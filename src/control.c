@@ -231,6 +231,7 @@ control_status_text(const struct control_src *s, FILE *fp)
 	struct proto_exporter_info	e;
 	struct filemgr_info		fi;
 	struct collector_totals		t;
+	struct proto_stats		ps;
 	uint64_t			now_ms = util_now_ms(), disk = 0;
 	unsigned			i, n;
 	char				up[64];
@@ -257,6 +258,12 @@ control_status_text(const struct control_src *s, FILE *fp)
 	    PRIu64 " flows, %" PRIu64 " corrupt, %" PRIu64 " refused, %"
 	    PRIu64 " kernel drops, disk %" PRIu64 " bytes\n", t.datagrams,
 	    t.bytes, t.flows, t.corrupt, t.refused, t.kernel_drops, disk);
+	proto_get_stats(s->proto, &ps);
+	fprintf(fp, "decoder: %u of %u exporters held, %" PRIu64 " evicted; "
+	    "%" PRIu64 " bytes waiting for templates (peak %" PRIu64 ", "
+	    "limit %" PRIu64 "), %" PRIu64 " flowsets refused\n", ps.exporters,
+	    ps.max_exporters, ps.exporters_evicted, ps.pending_bytes,
+	    ps.pending_bytes_max, ps.pending_total, ps.pending_refused);
 }
 
 static void
@@ -330,6 +337,7 @@ control_status_json(const struct control_src *s, FILE *fp)
 	struct proto_exporter_info	e;
 	struct filemgr_info		fi;
 	struct collector_totals		t;
+	struct proto_stats		ps;
 	uint64_t			now_ms = util_now_ms(), disk = 0;
 	unsigned			i, n, k = 0;
 
@@ -357,6 +365,13 @@ control_status_json(const struct control_src *s, FILE *fp)
 	}
 	fputc(']', fp);
 	json_trackings(s, fp);
+	proto_get_stats(s->proto, &ps);
+	fprintf(fp, ",\"decoder\":{\"exporters\":%u,\"max_exporters\":%u,"
+	    "\"exporters_evicted\":%" PRIu64 ",\"pending_bytes\":%" PRIu64
+	    ",\"pending_bytes_max\":%" PRIu64 ",\"pending_total\":%" PRIu64
+	    ",\"pending_refused\":%" PRIu64 "}", ps.exporters,
+	    ps.max_exporters, ps.exporters_evicted, ps.pending_bytes,
+	    ps.pending_bytes_max, ps.pending_total, ps.pending_refused);
 	collector_get_totals(s->coll, &t);
 	fprintf(fp, ",\"totals\":{\"datagrams\":%" PRIu64 ",\"bytes\":%"
 	    PRIu64 ",\"flows\":%" PRIu64 ",\"corrupt\":%" PRIu64
