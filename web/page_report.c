@@ -46,6 +46,7 @@ const struct qs_key page_report_keys[] = {
 struct rq {
 	const struct web_req	*r;
 	const struct rpt_def	*d;		/* NULL: the form only */
+	int			 flows;		/* type=flows: the listing */
 	struct websel		 ws;
 	struct rptrun_opts	 ro;
 	char			 err[256];
@@ -61,7 +62,9 @@ rq_options(struct rq *q)
 	int res = websel_enum(resolves, qs_get(p, "resolve"));
 
 	rptrun_init(&q->ro);
-	if (type != NULL && (q->d = rpt_find(type)) == NULL) {
+	if (type != NULL && strcmp(type, "flows") == 0)
+		q->flows = 1;
+	else if (type != NULL && (q->d = rpt_find(type)) == NULL) {
 		snprintf(q->err, sizeof(q->err), "type: no report \"%s\"",
 		    type);
 		return -1;
@@ -104,6 +107,14 @@ in_check(FILE *fp, const struct web_req *r, const char *name,
 	    "", label);
 }
 
+static int
+q_flows(const struct web_req *r)
+{
+	const char *v = qs_get(&r->q, "type");
+
+	return v != NULL && strcmp(v, "flows") == 0;
+}
+
 static void
 form_types(FILE *fp, const struct web_req *r)
 {
@@ -120,6 +131,8 @@ form_types(FILE *fp, const struct web_req *r)
 		htmlesc_text(fp, d->title);
 		fprintf(fp, " (%s, %d)</option>", d->name, d->num);
 	}
+	fprintf(fp, "<option value=\"flows\"%s>Flow listing (flows, at most "
+	    "%d)</option>", q_flows(r) ? " selected" : "", PAGE_FLOWS_MAX);
 	fputs("</select></label>\n", fp);
 }
 
@@ -212,6 +225,13 @@ run(struct rq *q, FILE *fp)
 	return rptrun_run(&q->ro, &q->ws.cs, fp);
 }
 
+static uint64_t
+flows_limit(const struct rq *q)
+{
+	return q->ro.sel.limit < PAGE_FLOWS_MAX ? q->ro.sel.limit :
+	    PAGE_FLOWS_MAX;
+}
+
 static int
 html_page(const struct web_req *r, struct web_out *o, struct rq *q)
 {
@@ -220,7 +240,14 @@ html_page(const struct web_req *r, struct web_out *o, struct rq *q)
 
 	web_page_head(o, r, "Reports", 0);
 	form(o->fp, r, q);
-	if (q->d != NULL) {
+	if (q->flows) {
+		fputs("<h2>Flow listing</h2>\n", o->fp);
+		websel_summary(o->fp, r, &q->ws);
+		downloads(o->fp, r);
+		save_form(o, r, q);
+		(void)page_flows_list(o->fp, &q->ws, flows_limit(q), "html");
+		messages(o->fp, &q->ws);
+	} else if (q->d != NULL) {
 		fputs("<h2>", o->fp);
 		htmlesc_text(o->fp, q->d->title);
 		fputs("</h2>\n", o->fp);
@@ -243,6 +270,16 @@ data_page(const struct web_req *r, struct web_out *o, struct rq *q)
 	static char fname[64];
 	int csv = strcmp(qs_get(&r->q, "output"), "csv") == 0;
 
+	if (q->flows) {
+		if (page_flows_list(o->fp, &q->ws, flows_limit(q),
+		    csv ? "csv" : "json") == -1)
+			return web_error(o, 500, "%s", q->ws.msgs);
+		o->ctype = csv ? "text/csv; charset=utf-8" :
+		    "application/json; charset=utf-8";
+		o->filename = csv ? "flowkeep-flows.csv" :
+		    "flowkeep-flows.json";
+		return 200;
+	}
 	if (q->d == NULL)
 		return web_error(o, 400, "output: needs a report type");
 	if (run(q, o->fp) != 0 && ftell(o->fp) == 0)

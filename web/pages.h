@@ -13,6 +13,14 @@
 extern const struct qs_key page_report_keys[];
 int page_report(const struct web_req *r, struct web_out *o);
 
+/* The flow listing (page_flows.c) of a resolved selection: at most limit
+ * flows as output "html" (a table, with a note when cut), "csv" or
+ * "json"; 0, or -1 when the selection cannot be opened (ws->msgs). */
+#define PAGE_FLOWS_MAX	10000
+struct websel;
+int page_flows_list(FILE *fp, struct websel *ws, uint64_t limit,
+    const char *output);
+
 extern const struct qs_key page_graph_keys[];
 int page_graph(const struct web_req *r, struct web_out *o);
 int page_graph_png(const struct web_req *r, struct web_out *o);
