@@ -74,7 +74,8 @@ row(FILE *fp, const struct flowrec *r, enum fmt f, uint64_t n)
 	    "", fp);
 	for (unsigned i = 0; heads[i] != NULL; i++) {
 		if (f == F_HTML)
-			fputs(i >= 14 || i == 4 || i == 6 ? "<td class=\"num\">" :
+			fputs(i >= 10 || i == 4 || i == 6 || i == 7 ?
+			    "<td class=\"num\">" :
 			    "<td>", fp);
 		else if (f == F_JSON)
 			fprintf(fp, "%s\"%s\": %s", i ? ", " : "", heads[i],

@@ -51,7 +51,7 @@ static const char css[] =
 "margin:.5em 0;color:#630}\n"
 ".warnbox ul{margin:.3em 0}\n"
 ".ok{color:#060}\n"
-"table.status td{white-space:nowrap}\n"
+"table.status td,table#flows td{white-space:nowrap}\n"
 /* trackings: thumbnails, period graphs, their forms */
 ".thumbs{display:flex;flex-wrap:wrap;gap:1em}\n"
 "figure{margin:0}\n"

@@ -152,6 +152,22 @@ async function savedReport() {
 	    `the opened report shows the same ${after.length} row(s)`);
 }
 
+// The flow listing as the report type, cut at 5 rows with a note.
+async function flowListing() {
+	console.log('== flow listing: type flows, 5 lines');
+	await page.goto(opt.base + '/report');
+	await page.selectOption('select[name=type]', 'flows');
+	await page.selectOption('select[name=range]', '1h');
+	await page.fill('input[name=lines]', '5');
+	await Promise.all([page.waitForLoadState('load'),
+	    page.click('button[type=submit]')]);
+	await shot('flow-listing');
+	const n = await page.$$eval('table#flows tbody tr', (t) => t.length);
+	check(n === 5, `5 flows listed (${n})`);
+	const cut = await page.textContent('#cut');
+	check(cut.includes('Only the first 5 flows'), `the cut is said ("${cut}")`);
+}
+
 async function graphPage() {
 	console.log('== graphs: the last hour, stacked by source address');
 	await page.click('nav a[href$="/graph"]');
@@ -339,6 +355,7 @@ async function main() {
 		await drillDown();
 		await download();
 		await savedReport();
+		await flowListing();
 		await graphPage();
 		await trackings();
 		await statusPage();
