@@ -961,6 +961,67 @@ test_limits_pending(void **state)
 	proto_free(ctx);
 }
 
+/* One data flowset for template 700 that nobody announced, from exporter. */
+static void
+queue_one(struct proto_ctx *ctx, uint32_t exporter)
+{
+	struct pb p;
+
+	pb_v9(&p, 1, UPTIME, SECS, 1, 0);
+	pb_fs(&p, 700);
+	pb_put(&p, exporter, 4);
+	pb_fs_end(&p, 0);
+	dec(ctx, exporter, &p, NULL, NULL);
+}
+
+/* pending-total: the sum over all exporters is bounded, newcomers are
+ * refused and counted, and what leaves (expiry, eviction) leaves the sum. */
+static void
+test_limits_pending_total(void **state)
+{
+	struct proto_limits lim = { .pending_ttl_ms = 1000 };
+	struct proto_ctx *ctx = proto_new(&lim);
+	struct proto_stats st;
+	struct proto_exporter_info in;
+	uint64_t one;
+
+	(void)state;
+	queue_one(ctx, 1);
+	proto_get_stats(ctx, &st);
+	one = st.pending_bytes;
+	assert_true(one > 0);
+	assert_int_equal(st.pending_total, 64 * 1024 * 1024);
+	proto_free(ctx);
+
+	lim.max_pending_total = (unsigned)(2 * one);
+	lim.max_exporters = 3;
+	ctx = proto_new(&lim);
+	queue_one(ctx, 1);
+	queue_one(ctx, 2);
+	queue_one(ctx, 3);		/* over the sum: refused */
+	proto_get_stats(ctx, &st);
+	assert_int_equal(st.pending_bytes, 2 * one);
+	assert_int_equal(st.pending_bytes_max, 2 * one);
+	assert_int_equal(st.pending_refused, 1);
+	assert_int_equal(proto_exporter_get(ctx, 2, &in), 0);
+	assert_int_equal(in.addr.v4, 3);
+	assert_int_equal(in.pending, 0);
+	assert_int_equal(in.pending_dropped, 1);
+	/* exporter 4 pushes exporter 1 (the LRU) out with its queue */
+	queue_one(ctx, 4);
+	proto_get_stats(ctx, &st);
+	assert_int_equal(st.exporters_evicted, 1);
+	assert_int_equal(st.exporters, 3);
+	assert_int_equal(st.pending_bytes, 2 * one);
+	assert_int_equal(st.pending_refused, 1);
+	/* expiry empties the sum */
+	assert_int_equal(proto_expire(ctx, EXP_MS + 10 + 1001), 2);
+	proto_get_stats(ctx, &st);
+	assert_int_equal(st.pending_bytes, 0);
+	assert_int_equal(st.pending_bytes_max, 2 * one);
+	proto_free(ctx);
+}
+
 static void
 test_limits_exporters(void **state)
 {
@@ -1012,6 +1073,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_limits_pending_total),
 		cmocka_unit_test(test_short_header),
 		cmocka_unit_test(test_data_before_template_across),
 		cmocka_unit_test(test_data_before_template_same),
