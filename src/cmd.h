@@ -66,6 +66,10 @@ int cmd_header(int argc, char **argv);
  * (cmd_report.c, doc/reports.md). */
 int cmd_report(int argc, char **argv);
 
+/* `flowkeep recover FILE...`: repair files a crash left open, rename a
+ * tmp- name to its final name (cmd_recover.c, doc/faults.md). */
+int cmd_recover(int argc, char **argv);
+
 /* Print "usage: flowkeep <usage of cmd>" on stderr; returns 2. */
 int cmd_usage(const char *cmd);
 

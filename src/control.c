@@ -122,6 +122,14 @@ text_tree(const struct filemgr_info *fi, FILE *fp)
 	    " AS_TRANS, %" PRIu64 " ifIndex clamped, %" PRIu64
 	    " wrong family\n", fi->conv.split_records, fi->conv.as_trans,
 	    fi->conv.ifindex_clamped, fi->conv.wrong_family);
+	fprintf(fp, "    faults: %" PRIu64 " files recovered (%" PRIu64
+	    " flows), %" PRIu64 " recoveries failed, %" PRIu64
+	    " write errors, %" PRIu64 " flows unwritten, %" PRIu64
+	    " files salvaged, %" PRIu64 " salvages failed\n",
+	    fi->faults.files_recovered, fi->faults.flows_recovered,
+	    fi->faults.recover_failed, fi->faults.write_errors,
+	    fi->faults.flows_unwritten, fi->faults.files_salvaged,
+	    fi->faults.salvage_failed);
 }
 
 /* How trackings are indexed and how long the last step took to write. */
@@ -325,10 +333,18 @@ json_tree(const struct filemgr_info *fi, FILE *fp)
 	    ",\"flows_open6\":%" PRIu64 ",\"files_closed\":%" PRIu64
 	    ",\"disk_bytes\":%" PRIu64 ",\"lossy\":{\"split_records\":%"
 	    PRIu64 ",\"as_trans\":%" PRIu64 ",\"ifindex_clamped\":%" PRIu64
-	    ",\"wrong_family\":%" PRIu64 "}}", fi->version, fi->flows4,
+	    ",\"wrong_family\":%" PRIu64 "}", fi->version, fi->flows4,
 	    fi->flows6, fi->files_closed, fi->disk_bytes,
 	    fi->conv.split_records, fi->conv.as_trans,
 	    fi->conv.ifindex_clamped, fi->conv.wrong_family);
+	fprintf(fp, ",\"files_recovered\":%" PRIu64 ",\"flows_recovered\":%"
+	    PRIu64 ",\"recover_failed\":%" PRIu64 ",\"write_errors\":%"
+	    PRIu64 ",\"flows_unwritten\":%" PRIu64 ",\"files_salvaged\":%"
+	    PRIu64 ",\"salvage_failed\":%" PRIu64 "}",
+	    fi->faults.files_recovered, fi->faults.flows_recovered,
+	    fi->faults.recover_failed, fi->faults.write_errors,
+	    fi->faults.flows_unwritten, fi->faults.files_salvaged,
+	    fi->faults.salvage_failed);
 }
 
 void

@@ -68,6 +68,7 @@ struct fm_file {
 	uint64_t	 nrec;
 	struct ftrec	*chunk;			/* compressed mode only */
 	unsigned	 chunk_n;
+	int		 failed;		/* write error logged */
 };
 
 struct filemgr {
@@ -89,6 +90,9 @@ struct filemgr {
 	uint64_t		 disk_bytes;
 	int			 direct;	/* ftw_write on this thread */
 	uint64_t		 last_flush_ms;
+	struct filemgr_faults	 ft;		/* see filemgr.h */
+	int			 open_failing;	/* logged, retry later */
+	uint64_t		 open_retry_ms;
 };
 
 /* ------------------------------------------------------------ writer */
@@ -260,9 +264,12 @@ walk_cb(const char *path, const struct stat *st, int type, struct FTW *f)
 	n = ftw_repair(path, final, (uint32_t)st->st_mtime, err, sizeof(err));
 	if (n < 0) {
 		log_warnx("stale %s: repair failed: %s", path, err);
+		walk_fm->ft.recover_failed++;
 		return 0;
 	}
 	log_info("repaired stale %s -> %s (%ld flows)", path, final, n);
+	walk_fm->ft.files_recovered++;
+	walk_fm->ft.flows_recovered += (uint64_t)n;
 	if (stat(final, &s2) == 0)
 		walk_fm->disk_bytes += (uint64_t)s2.st_size;
 	return 0;
@@ -347,6 +354,65 @@ fm_next_rotation(const struct filemgr *fm, uint64_t now_ms)
 	return next;
 }
 
+/* A file could not be created: log the first failure of a run of them,
+ * count each, and do not try again for a second (flows arriving meanwhile
+ * are counted as unwritten). */
+static int
+fm_open_failed(struct filemgr *fm, const char *err, uint64_t now_ms)
+{
+	fm->ft.write_errors++;
+	if (!fm->open_failing)
+		log_warnx("%s: %s (flows are counted as unwritten until a "
+		    "file can be created)", fm->root, err);
+	fm->open_failing = 1;
+	fm->open_retry_ms = now_ms + 1000;
+	return -1;
+}
+
+/* The first write error of an open file: logged once, counted. */
+static void
+fm_write_failed(struct filemgr *fm, struct fm_file *f, const char *what,
+    int err)
+{
+	fm->ft.write_errors++;
+	if (f->failed)
+		return;
+	f->failed = 1;
+	log_warnx("%s/%s: %s: %s (the file is closed with what reached the "
+	    "disk; flows are counted as unwritten until the next file)",
+	    fm->root, f->rel, what, strerror(err));
+}
+
+/*
+ * Name the new file after now, or after the first later second whose
+ * names are free: files opened within one second (rotate, SIGHUP) would
+ * otherwise get the same final name and the second rename would replace
+ * the first file.  The header's CAP_START stays the real time.
+ */
+static int
+fm_free_name(struct filemgr *fm, struct fm_file *f, int ver, time_t now)
+{
+	char		final_rel[LAYOUT_PATH_MAX], path[PATH_MAX];
+	struct stat	st;
+	int		i, is6 = ver == FT_VER_IP6;
+
+	for (i = 0; i < 3600; i++) {
+		if (layout_path(f->rel, sizeof(f->rel), fm->o.nesting, ver,
+		    now + i, is6 ? LAYOUT_TMP6 : LAYOUT_TMP) != 0 ||
+		    layout_final_name(final_rel, sizeof(final_rel),
+		    f->rel) != 0)
+			return -1;
+		fm_full_path(fm, f->rel, path, sizeof(path));
+		if (lstat(path, &st) == 0)
+			continue;
+		fm_full_path(fm, final_rel, path, sizeof(path));
+		if (lstat(path, &st) != 0)
+			return 0;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 static int
 fm_open_file(struct filemgr *fm, struct fm_file *f, int ver, uint64_t now_ms)
 {
@@ -356,12 +422,15 @@ fm_open_file(struct filemgr *fm, struct fm_file *f, int ver, uint64_t now_ms)
 	time_t			 now = (time_t)(now_ms / 1000);
 	int			 is6 = ver == FT_VER_IP6;
 
-	if (layout_path(f->rel, sizeof(f->rel), fm->o.nesting, ver, now,
-	    is6 ? LAYOUT_TMP6 : LAYOUT_TMP) != 0 ||
-	    layout_mkdirs(fm->root, f->rel) != 0) {
-		log_warn("%s: cannot create the directories for a new file",
-		    fm->root);
+	if (fm->open_failing && now_ms < fm->open_retry_ms)
 		return -1;
+	if (fm_free_name(fm, f, ver, now) != 0 ||
+	    layout_mkdirs(fm->root, f->rel) != 0) {
+		util_strlcpy(err, "cannot create the directories for a new "
+		    "file: ", sizeof(err));
+		util_strlcpy(err + strlen(err), strerror(errno),
+		    sizeof(err) - strlen(err));
+		return fm_open_failed(fm, err, now_ms);
 	}
 	memset(&wo, 0, sizeof(wo));
 	wo.version = ver;
@@ -372,10 +441,12 @@ fm_open_file(struct filemgr *fm, struct fm_file *f, int ver, uint64_t now_ms)
 	fm_full_path(fm, f->rel, path, sizeof(path));
 	f->w = ftw_open(path, &wo, (uint32_t)now, is6 ? &zero : &fm->cnt,
 	    err, sizeof(err));
-	if (f->w == NULL) {
-		log_warnx("%s: %s", path, err);
-		return -1;
-	}
+	if (f->w == NULL)
+		return fm_open_failed(fm, err, now_ms);
+	if (fm->open_failing)
+		log_info("%s: writing again (%s)", fm->root, f->rel);
+	fm->open_failing = 0;
+	f->failed = 0;
 	f->ver = ver;
 	f->cap_start = (uint32_t)now;
 	f->nrec = 0;
@@ -415,6 +486,40 @@ fm_run_prog(struct filemgr *fm, const char *rel)
 	log_debug("started %s %s (pid %ld)", fm->prog, rel, (long)pid);
 }
 
+/*
+ * After a write error: keep the whole records that reached the disk in a
+ * closed file under the final name (ftw_salvage; in place when
+ * uncompressed, so a full disk is no obstacle) and count the rest as
+ * unwritten.  When that fails too the tmp- file stays for the repair at
+ * the next start or reload, and all of its flows count as unwritten.
+ */
+static int
+fm_salvage(struct filemgr *fm, struct fm_file *f, const char *path,
+    const char *final, uint64_t now_ms)
+{
+	struct ft_counters	zero = { 0 };
+	char			err[256];
+	long			kept;
+
+	kept = ftw_salvage(path, final, (uint32_t)(now_ms / 1000),
+	    f->ver == FT_VER_IP6 ? &zero : &fm->cnt, err, sizeof(err));
+	if (kept < 0) {
+		log_warnx("%s: cannot finish it: %s (left for the repair at "
+		    "the next start)", path, err);
+		fm->ft.salvage_failed++;
+		fm->ft.flows_unwritten += f->nrec;
+		f->nrec = 0;
+		return -1;
+	}
+	fm->ft.files_salvaged++;
+	if ((uint64_t)kept < f->nrec)
+		fm->ft.flows_unwritten += f->nrec - (uint64_t)kept;
+	log_info("%s: closed after a write error with %ld of %llu flows",
+	    final, kept, (unsigned long long)f->nrec);
+	f->nrec = (uint64_t)kept;
+	return 0;
+}
+
 static void
 fm_close_file(struct filemgr *fm, struct fm_file *f, uint64_t now_ms)
 {
@@ -428,16 +533,23 @@ fm_close_file(struct filemgr *fm, struct fm_file *f, uint64_t now_ms)
 		return;
 	fm_flush_chunk(fm, f);
 	if (wq_drain(&fm->wq, err, sizeof(err)) != 0)
-		log_warnx("%s: write error: %s", fm->root, err);
+		fm_write_failed(fm, f, "write", EIO);
 	fm_full_path(fm, f->rel, path, sizeof(path));
 	if (layout_final_name(final_rel, sizeof(final_rel), f->rel) != 0)
 		util_strlcpy(final_rel, f->rel, sizeof(final_rel));
 	fm_full_path(fm, final_rel, final, sizeof(final));
-	if (ftw_close(f->w, (uint32_t)(now_ms / 1000), is6 ? &zero : &fm->cnt,
-	    final, err, sizeof(err)) != 0) {
-		log_warnx("closing %s: %s", path, err);
+	if (ftw_failed(f->w)) {
+		ftw_abort(f->w);
 		f->w = NULL;
-		return;
+		if (fm_salvage(fm, f, path, final, now_ms) != 0)
+			return;
+	} else if (ftw_close(f->w, (uint32_t)(now_ms / 1000),
+	    is6 ? &zero : &fm->cnt, final, err, sizeof(err)) != 0) {
+		f->w = NULL;
+		fm_write_failed(fm, f, "close", errno);
+		log_warnx("closing %s: %s", path, err);
+		if (fm_salvage(fm, f, path, final, now_ms) != 0)
+			return;
 	}
 	f->w = NULL;
 	if (!is6)
@@ -490,8 +602,17 @@ fm_store(struct filemgr *fm, struct fm_file *f, const struct flowrec *r)
 
 	if (fm->direct) {
 		k = ftconv_to_ft(r, f->ver, tmp, &fm->conv);
-		if (k > 0 && ftw_write(f->w, tmp, k) != 0)
-			log_warn("writing %s/%s", fm->root, f->rel);
+		if (k == 0)
+			return;
+		if (ftw_failed(f->w)) {
+			fm->ft.flows_unwritten += k;
+			return;
+		}
+		if (ftw_write(f->w, tmp, k) != 0) {
+			fm_write_failed(fm, f, "write", errno);
+			fm->ft.flows_unwritten += k;
+			return;
+		}
 		f->nrec += k;
 		return;
 	}
@@ -501,6 +622,7 @@ fm_store(struct filemgr *fm, struct fm_file *f, const struct flowrec *r)
 		f->chunk = malloc(CHUNK_RECS * sizeof(*f->chunk));
 		if (f->chunk == NULL) {
 			log_warn("out of memory, flow dropped");
+			fm->ft.flows_unwritten++;
 			return;
 		}
 	}
@@ -530,8 +652,12 @@ filemgr_put(struct filemgr *fm, const struct flowrec *recs, unsigned n,
 		if (recs[i].af == FR_AF_INET6) {
 			if (fm_ensure(fm, &fm->f6, FT_VER_IP6, now_ms) == 0)
 				fm_store(fm, &fm->f6, &recs[i]);
+			else
+				fm->ft.flows_unwritten++;
 		} else if (fm->f4.w != NULL)
 			fm_store(fm, &fm->f4, &recs[i]);
+		else
+			fm->ft.flows_unwritten++;
 	}
 }
 
@@ -573,12 +699,12 @@ fm_flush_files(struct filemgr *fm)
 	if (!fm->direct) {
 		fm_flush_chunk(fm, &fm->f4);
 		fm_flush_chunk(fm, &fm->f6);
-		if (wq_drain(&fm->wq, err, sizeof(err)) != 0)
-			log_warnx("%s: write error: %s", fm->root, err);
+		(void)wq_drain(&fm->wq, err, sizeof(err));
 	}
 	for (i = 0; i < 2; i++)
-		if (files[i]->w != NULL && ftw_flush(files[i]->w, 0) != 0)
-			log_warn("flushing %s/%s", fm->root, files[i]->rel);
+		if (files[i]->w != NULL && !ftw_failed(files[i]->w) &&
+		    ftw_flush(files[i]->w, 0) != 0)
+			fm_write_failed(fm, files[i], "flush", errno);
 }
 
 void
@@ -600,6 +726,19 @@ int
 filemgr_version(const struct filemgr *fm)
 {
 	return fm->ver;
+}
+
+void
+filemgr_carry(struct filemgr *fm, const struct filemgr *old)
+{
+	fm->ft.files_recovered += old->ft.files_recovered;
+	fm->ft.flows_recovered += old->ft.flows_recovered;
+	fm->ft.recover_failed += old->ft.recover_failed;
+	fm->ft.write_errors += old->ft.write_errors;
+	fm->ft.flows_unwritten += old->ft.flows_unwritten;
+	fm->ft.files_salvaged += old->ft.files_salvaged;
+	fm->ft.salvage_failed += old->ft.salvage_failed;
+	fm->files_closed += old->files_closed;
 }
 
 void
@@ -626,6 +765,7 @@ filemgr_get_info(const struct filemgr *fm, struct filemgr_info *out)
 	    fm->disk_bytes;
 	out->version = fm->ver;
 	out->conv = fm->conv;
+	out->faults = fm->ft;
 }
 
 void

@@ -42,6 +42,17 @@ struct filemgr_opts {
 	unsigned	 flush_interval; /* seconds, 0 = only when full */
 };
 
+/* Faults met by a tree (doc/faults.md), kept across reloads. */
+struct filemgr_faults {
+	uint64_t	 files_recovered;	/* stale tmp- files repaired */
+	uint64_t	 flows_recovered;	/* records kept in them */
+	uint64_t	 recover_failed;	/* stale files left as they are */
+	uint64_t	 write_errors;		/* failed creates, writes, closes */
+	uint64_t	 flows_unwritten;	/* received, in no file */
+	uint64_t	 files_salvaged;	/* closed after a write error */
+	uint64_t	 salvage_failed;	/* left as tmp- after one */
+};
+
 /* What `flowkeep status` shows about a tree. */
 struct filemgr_info {
 	char		 name[64];
@@ -54,6 +65,7 @@ struct filemgr_info {
 	uint64_t	 disk_bytes;	/* closed files known + open files */
 	int		 version;	/* file version, 0 = not known yet */
 	struct ftconv_stats conv;
+	struct filemgr_faults faults;
 };
 
 struct filemgr;
@@ -93,6 +105,10 @@ void filemgr_close_files(struct filemgr *fm, uint64_t now_ms);
  * way to carry it over to a new manager after a reload. */
 int filemgr_version(const struct filemgr *fm);
 void filemgr_set_version(struct filemgr *fm, int version);
+
+/* Add the fault counters and files closed of old (same root, before a
+ * reload) to fm's. */
+void filemgr_carry(struct filemgr *fm, const struct filemgr *old);
 
 void filemgr_get_info(const struct filemgr *fm, struct filemgr_info *out);
 

@@ -57,6 +57,8 @@ static const struct command commands[] = {
 	    "merge flows into one flow-tools stream (like flow-cat)" },
 	{ "header", cmd_header, "header [FILE|-]...",
 	    "print flow file headers (like flow-header)" },
+	{ "recover", cmd_recover, "recover FILE...",
+	    "finish flow files left open by a crash (doc/faults.md)" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",
 	    "make the daemon reread its configuration and trackings" },
 	{ "track", cmd_track,

@@ -383,8 +383,11 @@ trees_init(struct daemon *d, struct filemgr **old, unsigned nold)
 		d->ntrees++;
 		for (j = 0; j < nold; j++) {
 			filemgr_get_info(old[j], &fi);
-			if (strcmp(fi.root, root) == 0 && fi.version != 0)
+			if (strcmp(fi.root, root) != 0)
+				continue;
+			if (fi.version != 0)
 				filemgr_set_version(d->trees[i], fi.version);
+			filemgr_carry(d->trees[i], old[j]);
 		}
 		if (filemgr_start(d->trees[i], now) != 0)
 			return -1;

@@ -61,6 +61,7 @@ struct ftw {
 	z_stream	 z;
 	int		 zinit;
 	struct zpar	*zp;		/* parallel deflate (zpar.h), or NULL */
+	int		 failed;	/* a write failed: no more output */
 	char		*path;
 };
 
@@ -413,6 +414,10 @@ flush_buf(struct ftw *w)
 {
 	int rc;
 
+	if (w->failed) {
+		errno = EIO;
+		return -1;
+	}
 	if (w->blen == 0)
 		return 0;
 	if (w->zp != NULL)
@@ -425,6 +430,8 @@ flush_buf(struct ftw *w)
 			w->written += w->blen;
 	}
 	w->blen = 0;
+	if (rc != 0)
+		w->failed = 1;
 	return rc;
 }
 
@@ -540,8 +547,14 @@ ftw_open_spec(const char *path, const struct hdrspec *hs, int zlevel,
 		w->ctr = *initial;
 	w->ctr.flow_count = 0;
 	if (ftw_start(w, cap_start) == -1) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		int e = errno;
+
+		seterr(err, errlen, "%s: %s", path, strerror(e));
+		/* a header cut short (disk full) is not left behind */
+		if (w->fd != -1)
+			unlink(path);
 		ftw_free(w);
+		errno = e;
 		return NULL;
 	}
 	return w;
@@ -590,6 +603,10 @@ ftw_write(struct ftw *w, const struct ftrec *recs, size_t n)
 		errno = EFBIG;
 		return -1;
 	}
+	if (w->failed) {
+		errno = EIO;
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		if (w->blen + rs > FTW_BUFSZ && flush_buf(w) == -1)
 			return -1;
@@ -618,14 +635,21 @@ ftw_bytes(const struct ftw *w)
 }
 
 int
+ftw_failed(const struct ftw *w)
+{
+	return w->failed;
+}
+
+int
 ftw_flush(struct ftw *w, int wait)
 {
 	if (flush_buf(w) == -1)
 		return -1;
-	if (wait && w->zp != NULL && zpar_wait(w->zp) == -1)
+	if ((wait && w->zp != NULL && zpar_wait(w->zp) == -1) ||
+	    (w->zp == NULL && w->zlevel > 0 && zout_drain(w) == -1)) {
+		w->failed = 1;
 		return -1;
-	if (w->zp == NULL && w->zlevel > 0 && zout_drain(w) == -1)
-		return -1;
+	}
 	return 0;
 }
 
@@ -659,6 +683,10 @@ rewrite_header(struct ftw *w, uint32_t cap_end)
 static int
 finish(struct ftw *w, uint32_t cap_end)
 {
+	if (w->failed) {
+		errno = EIO;
+		return -1;
+	}
 	if (w->zp != NULL) {
 		struct zpar *zp = w->zp;
 
@@ -712,6 +740,20 @@ ftw_abort(struct ftw *w)
 }
 
 /* ---------------------------------------------------------- repair */
+
+/* The header spec of a parsed header (for rewriting it). */
+static void
+spec_of(const struct ft_header *h, struct hdrspec *hs)
+{
+	memset(hs, 0, sizeof(*hs));
+	hs->ver = h->d_version;
+	hs->agg_ver = h->agg_version;
+	hs->agg_method = h->agg_method;
+	hs->be = h->byte_order == FT_BIG_ENDIAN;
+	hs->hostname = h->hostname;
+	if (h->present & (1u << FT_TLV_COMMENTS))
+		hs->comment = h->comments;
+}
 
 /* The zlib header's FLEVEL bits name the level class; pick its level. */
 static int
@@ -767,29 +809,78 @@ repair_open(const char *tmp, const struct ft_header *h, const uint8_t *body,
 	struct hdrspec hs;
 	int zl = 0;
 
-	memset(&hs, 0, sizeof(hs));
-	hs.ver = h->d_version;
-	hs.agg_ver = h->agg_version;
-	hs.agg_method = h->agg_method;
-	hs.be = h->byte_order == FT_BIG_ENDIAN;
-	hs.hostname = h->hostname;
-	if (h->present & (1u << FT_TLV_COMMENTS))
-		hs.comment = h->comments;
+	spec_of(h, &hs);
 	if (h->flags & FT_HEADER_FLAG_COMPRESS)
 		zl = zlevel_of(body, blen);
 	return ftw_open_spec(tmp, &hs, zl, h->cap_start, &h->counters, err,
 	    errlen);
 }
 
+/*
+ * An uncompressed file is finished where it lies: cut after the last whole
+ * record and rewrite the header over the old one, so that no more disk
+ * space is needed.  Returns the records kept, -1 on error, or -2 when the
+ * new header would not have the old one's length (then copy instead).
+ */
 static long
-repair_body(const char *path, const char *dst, uint32_t cap_end,
-    const uint8_t *m, size_t size, char *err, size_t errlen)
+repair_in_place(int fd, const char *path, const char *dst,
+    const struct ft_header *h, size_t size, uint32_t cap_end,
+    const struct ft_counters *ctr, char *err, size_t errlen)
+{
+	struct hdrspec hs;
+	struct ft_counters c = *ctr;
+	uint8_t hdr[FTW_HDRMAX];
+	size_t rs = rec_size_of(h->d_version), hl;
+	uint64_t k;
+	ssize_t n;
+
+	if (rs == 0) {
+		seterr(err, errlen, "%s: cannot repair this kind of file",
+		    path);
+		return -1;
+	}
+	k = (size - h->header_len) / rs;
+	if (k > UINT32_MAX) {
+		seterr(err, errlen, "%s: too many records", path);
+		return -1;
+	}
+	spec_of(h, &hs);
+	c.flow_count = (uint32_t)k;
+	hl = encode_hdr(hdr, sizeof(hdr), &hs, h->cap_start, cap_end,
+	    FT_HEADER_FLAG_DONE, &c);
+	if (hl != h->header_len)
+		return -2;
+	if (ftruncate(fd, (off_t)(h->header_len + k * rs)) == -1) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	do
+		n = pwrite(fd, hdr, hl, 0);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)hl) {
+		seterr(err, errlen, "%s: %s", path,
+		    n == -1 ? strerror(errno) : "short write");
+		return -1;
+	}
+	if (strcmp(dst, path) != 0 && rename(path, dst) == -1) {
+		seterr(err, errlen, "rename %s to %s: %s", path, dst,
+		    strerror(errno));
+		return -1;
+	}
+	return (long)k;
+}
+
+static long
+repair_body(int fd, const char *path, const char *dst, uint32_t cap_end,
+    const struct ft_counters *ctr, const uint8_t *m, size_t size,
+    char *err, size_t errlen)
 {
 	struct ft_header h;
 	struct ftw *w;
 	char tmp[4096], e2[256];
 	const uint8_t *body;
-	size_t blen, whole;
+	size_t blen;
+	long kept;
 	int rc;
 
 	if (ftr_parse_header(m, size, &h, e2, sizeof(e2)) == -1) {
@@ -801,6 +892,14 @@ repair_body(const char *path, const char *dst, uint32_t cap_end,
 		    path);
 		return -1;
 	}
+	if (ctr == NULL)
+		ctr = &h.counters;
+	if (!(h.flags & FT_HEADER_FLAG_COMPRESS)) {
+		kept = repair_in_place(fd, path, dst, &h, size, cap_end, ctr,
+		    err, errlen);
+		if (kept != -2)
+			return kept;
+	}
 	body = m + h.header_len;
 	blen = size - h.header_len;
 	snprintf(tmp, sizeof(tmp), "%s.repair", dst);
@@ -809,7 +908,8 @@ repair_body(const char *path, const char *dst, uint32_t cap_end,
 	if (w->zlevel > 0)
 		rc = repair_inflate(w, body, blen);
 	else {
-		whole = blen - blen % w->rec_size;
+		size_t whole = blen - blen % w->rec_size;
+
 		rc = write_bytes(w, body, whole);
 		w->count = (uint32_t)(whole / w->rec_size);
 	}
@@ -819,17 +919,21 @@ repair_body(const char *path, const char *dst, uint32_t cap_end,
 		unlink(tmp);
 		return -1;
 	}
-	rc = (int)w->count;
-	if (ftw_close(w, cap_end, &h.counters, dst, err, errlen) == -1) {
+	kept = (long)w->count;
+	if (ftw_close(w, cap_end, ctr, dst, err, errlen) == -1) {
 		unlink(tmp);
 		return -1;
 	}
-	return rc;
+	if (strcmp(dst, path) != 0 && unlink(path) == -1) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return kept;
 }
 
-long
-ftw_repair(const char *path, const char *final_path, uint32_t cap_end,
-    char *err, size_t errlen)
+static long
+repair_file(const char *path, const char *final_path, uint32_t cap_end,
+    const struct ft_counters *ctr, char *err, size_t errlen)
 {
 	struct stat st;
 	void *m;
@@ -837,7 +941,7 @@ ftw_repair(const char *path, const char *final_path, uint32_t cap_end,
 	int fd;
 	const char *dst = final_path != NULL ? final_path : path;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd != -1)
@@ -850,17 +954,31 @@ ftw_repair(const char *path, const char *final_path, uint32_t cap_end,
 		return -1;
 	}
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (m == MAP_FAILED) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
-	n = repair_body(path, dst, cap_end, m, (size_t)st.st_size, err,
-	    errlen);
+	n = repair_body(fd, path, dst, cap_end, ctr, m, (size_t)st.st_size,
+	    err, errlen);
 	munmap(m, (size_t)st.st_size);
-	if (n >= 0 && strcmp(dst, path) != 0 && unlink(path) == -1) {
+	if (close(fd) == -1 && n >= 0) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	return n;
+}
+
+long
+ftw_repair(const char *path, const char *final_path, uint32_t cap_end,
+    char *err, size_t errlen)
+{
+	return repair_file(path, final_path, cap_end, NULL, err, errlen);
+}
+
+long
+ftw_salvage(const char *path, const char *final_path, uint32_t cap_end,
+    const struct ft_counters *final, char *err, size_t errlen)
+{
+	return repair_file(path, final_path, cap_end, final, err, errlen);
 }

@@ -69,6 +69,11 @@ int ftw_close(struct ftw *w, uint32_t cap_end,
     const struct ft_counters *final, const char *final_path,
     char *err, size_t errlen);
 
+/* Nonzero once a write has failed (disk full, I/O error): the writer then
+ * refuses every write and ftw_close fails; ftw_abort it and ftw_salvage
+ * the file. */
+int ftw_failed(const struct ftw *w);
+
 /* Abandon a file (after an error): close the descriptor, free w, leave the
  * file as it is. */
 void ftw_abort(struct ftw *w);
@@ -85,12 +90,21 @@ size_t ftw_encode_record(const struct ftrec *r, int ver, int bo,
     uint8_t *out);
 
 /*
- * Finish a file left open by a crash: read its header and records (as many
- * whole records as are there, inflating what can be inflated), and write a
- * closed file with DONE, the real count and cap_end, then rename it to
- * final_path.  Returns the number of records kept, or -1.
+ * Finish a file left open by a crash: keep as many whole records as are
+ * there and write a closed file with DONE, the real count and cap_end,
+ * renamed to final_path (NULL = keep the name).  An uncompressed file is
+ * cut after its last whole record and its header rewritten in place (no
+ * disk space needed); a compressed one is inflated as far as it goes into
+ * a new file (final_path.repair, then renamed), which needs room for it.
+ * Returns the number of records kept, or -1 (the file is then untouched,
+ * or at worst cut to whole records).
  */
 long ftw_repair(const char *path, const char *final_path, uint32_t cap_end,
     char *err, size_t errlen);
+
+/* ftw_repair, with the header's counters taken from final (the writer's
+ * own, after a failed write) instead of the file's. */
+long ftw_salvage(const char *path, const char *final_path, uint32_t cap_end,
+    const struct ft_counters *final, char *err, size_t errlen);
 
 #endif /* FLOWKEEP_FTWRITER_H */

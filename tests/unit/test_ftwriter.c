@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "storage/ftconv.h"
 #include "storage/ftreader.h"
@@ -561,6 +562,106 @@ test_repair_header_only_and_garbage(void **state)
 	unlink(tmp);
 }
 
+/* Whole records in the first len bytes of a zlib body, by inflating it
+ * here (the oracle for the compressed cut test). */
+static long
+whole_inflated(const uint8_t *body, size_t len, size_t rs)
+{
+	static uint8_t out[1 << 20];
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit(&z), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = sizeof(out);
+	(void)inflate(&z, Z_SYNC_FLUSH);
+	inflateEnd(&z);
+	return (long)((sizeof(out) - z.avail_out) / rs);
+}
+
+/*
+ * A file cut at every byte offset (what a crash or a full disk leaves)
+ * is repaired to a closed file holding exactly the whole records before
+ * the cut; a cut inside the header is refused and nothing is created.
+ */
+static void
+cut_everywhere(int zlevel, unsigned n)
+{
+	struct ftw_opts o = { FT_VER_5, zlevel, FT_LITTLE_ENDIAN, "crashed",
+	    "before close" };
+	struct ft_counters c = { 0, 3, 0, 2, 1 };
+	char src[256], tmp[256], fin[256], err[256];
+	struct ftrec *recs;
+	struct ftw *w;
+	struct stat st;
+	uint8_t *all;
+	size_t size, off, hlen;
+	long kept, want, prev = 0;
+	unsigned i;
+	FILE *fp;
+
+	recs = calloc(n, sizeof(*recs));
+	for (i = 0; i < n; i++)
+		fill(&recs[i], i, FT_VER_5);
+	snprintf(src, sizeof(src), "%s/cut-src", tmpdir);
+	snprintf(tmp, sizeof(tmp), "%s/tmp-v05.cut", tmpdir);
+	snprintf(fin, sizeof(fin), "%s/ft-v05.cut", tmpdir);
+	w = ftw_open(src, &o, 1234, &c, err, sizeof(err));
+	assert_non_null(w);
+	hlen = (size_t)ftw_bytes(w);
+	assert_int_equal(ftw_write(w, recs, n), 0);
+	if (zlevel == 0) {
+		/* as left by a kill: flushed, never closed */
+		assert_int_equal(ftw_flush(w, 1), 0);
+		ftw_abort(w);
+	} else
+		assert_int_equal(ftw_close(w, 99, &c, NULL, err, sizeof(err)),
+		    0);
+	all = slurp(src, &size);
+	assert_non_null(all);
+	assert_true(size > hlen);
+	for (off = 0; off <= size; off++) {
+		fp = fopen(tmp, "wb");
+		assert_non_null(fp);
+		assert_int_equal(fwrite(all, 1, off, fp), off);
+		assert_int_equal(fclose(fp), 0);
+		kept = ftw_repair(tmp, fin, 5678, err, sizeof(err));
+		if (off < hlen) {
+			assert_int_equal(kept, -1);
+			assert_int_equal(stat(fin, &st), -1);
+			assert_int_equal(stat(tmp, &st), 0);
+			continue;
+		}
+		if (kept < 0)
+			fail_msg("cut at %zu: %s", off, err);
+		want = zlevel == 0 ? (long)((off - hlen) / FT_REC_SIZE_V5) :
+		    whole_inflated(all + hlen, off - hlen, FT_REC_SIZE_V5);
+		if (kept != want)
+			fail_msg("cut at %zu: kept %ld, want %ld", off, kept,
+			    want);
+		assert_true(kept >= prev);
+		prev = kept;
+		assert_int_equal(stat(tmp, &st), -1);
+		check_repaired(fin, recs, kept);
+		unlink(fin);
+	}
+	assert_int_equal(prev, n);
+	unlink(tmp);
+	unlink(src);
+	free(all);
+	free(recs);
+}
+
+static void
+test_repair_cut_at_every_offset(void **state)
+{
+	(void)state;
+	cut_everywhere(0, 60);
+	cut_everywhere(6, 400);
+}
+
 /* At -z0 the writer should cost a few ns per record (more under ASan). */
 static void
 test_speed(void **state)
@@ -606,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_repair_truncated_mid_record),
 		cmocka_unit_test(test_repair_unfinished_zlib),
 		cmocka_unit_test(test_repair_header_only_and_garbage),
+		cmocka_unit_test(test_repair_cut_at_every_offset),
 		cmocka_unit_test(test_speed),
 	};
 
