@@ -131,7 +131,7 @@ for z in 0 6; do
 	cp "$W/$open" "$T/stale$z"
 	start "$W" -z$z
 	final=$(echo "$open" | sed 's#^tmp-#ft-#')
-	[ -z "$(find "$W" -name 'tmp-*')" ] || fail "tmp- file left"
+	[ ! -e "$W/$open" ] || fail "$open left"
 	n=$(valid "$W/$final") || exit 1
 	rec=$(st 't["files_recovered"]')
 	frec=$(st 't["flows_recovered"]')
