@@ -131,7 +131,11 @@ for z in 0 6; do
 	cp "$W/$open" "$T/stale$z"
 	start "$W" -z$z
 	final=$(echo "$open" | sed 's#^tmp-#ft-#')
-	[ ! -e "$W/$open" ] || fail "$open left"
+	i=0
+	while [ -e "$W/$open" ] && [ $i -lt 50 ]; do
+		i=$((i + 1)); sleep 0.1
+	done
+	[ ! -e "$W/$open" ] || { cat "$T/log"; fail "$open left"; }
 	n=$(valid "$W/$final") || exit 1
 	rec=$(st 't["files_recovered"]')
 	frec=$(st 't["flows_recovered"]')
