@@ -205,6 +205,7 @@ page_group(const struct web_req *r, struct web_out *o)
 	snprintf(title, sizeof(title), "Group %s", name != NULL ? name : "");
 	web_page_head(o, r, name != NULL ? title : "New group", 0);
 	ptrack_done_line(fp, r);
+	ptrack_ro_note(fp, r);
 	fputs("<p class=\"note\"><a href=\"", fp);
 	web_href(fp, r, "/trackings");
 	fputs("\">&larr; all trackings</a></p>\n", fp);
@@ -244,11 +245,13 @@ page_group_save(const struct web_req *r, struct web_out *o)
 {
 	const char *name = qs_get(&r->q, "name");
 	const char *title = qs_get(&r->q, "title"), *u = qs_get(&r->q, "unit");
-	int create = (int)qs_num(&r->q, "create", 0);
+	int create = (int)qs_num(&r->q, "create", 0), st;
 	char path[4300], dir[4096], err[1024], key[8];
 	struct grp_member m;
 	struct grp g;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if (name == NULL || !grp_name_ok(name))
 		return web_error(o, 400, "name: required: letters, digits, "
 		    "- _ . (not first)");
@@ -298,7 +301,10 @@ page_group_remove(const struct web_req *r, struct web_out *o)
 {
 	const char *name = qs_get(&r->q, "name");
 	char path[4300];
+	int st;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if (name == NULL || !grp_name_ok(name))
 		return web_error(o, 400, "name: required");
 	if (!group_exists(r, name))
@@ -401,6 +407,7 @@ page_dashboard(const struct web_req *r, struct web_out *o)
 	web_out_header(o, "Cache-Control", "no-store");
 	web_page_head(o, r, "Dashboard", 300);
 	ptrack_done_line(fp, r);
+	ptrack_ro_note(fp, r);
 	if (d->n == 0)
 		fputs("<p class=\"note\" id=\"no-dashboard\">No graphs yet: "
 		    "add them with <em>Add to dashboard</em> on a tracking's "
@@ -447,6 +454,8 @@ dash_change(const struct web_req *r, struct web_out *o, int add)
 	struct dash *d;
 	int group, i, st;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if (name == NULL || !grp_name_ok(name))
 		return web_error(o, 400, "name: required");
 	if (kind == NULL)

@@ -366,6 +366,38 @@ ptrack_button(FILE *fp, const struct web_req *r, const char *csrf,
 	fprintf(fp, "<button type=\"submit\">%s</button></form>", label);
 }
 
+int
+ptrack_readonly(const struct web_req *r)
+{
+	char gdir[4096];
+
+	ptrack_group_dir(r, gdir, sizeof(gdir));
+	return (access(ptrack_dir(r), F_OK) == 0 &&
+	    access(ptrack_dir(r), W_OK) != 0) || (access(gdir, F_OK) == 0 &&
+	    access(gdir, W_OK) != 0);
+}
+
+int
+ptrack_refuse_ro(const struct web_req *r, struct web_out *o)
+{
+	if (!ptrack_readonly(r))
+		return 0;
+	return web_error(o, 403, "the tracking directory is not writable by "
+	    "the web server's user (privilege separation, doc/security.md): "
+	    "change trackings with flowkeep track and flowkeep group");
+}
+
+void
+ptrack_ro_note(FILE *fp, const struct web_req *r)
+{
+	if (ptrack_readonly(r))
+		fputs("<p class=\"warn\" id=\"readonly\">The tracking "
+		    "directory is read-only for the web server (privilege "
+		    "separation, doc/security.md): the forms cannot save; use "
+		    "<code>flowkeep track</code> and <code>flowkeep group</code>."
+		    "</p>\n", fp);
+}
+
 /* Ask flowkeepd to reload, as `flowkeep track` does: "ok", "down" (no
  * socket: it applies at the next start) or "failed". */
 const char *
@@ -553,6 +585,7 @@ page_trackings(const struct web_req *r, struct web_out *o)
 	web_out_header(o, "Cache-Control", "no-store");
 	web_page_head(o, r, "Trackings", 0);
 	ptrack_done_line(fp, r);
+	ptrack_ro_note(fp, r);
 	fputs("<p class=\"note\"><a href=\"#new\">New tracking</a> &middot; "
 	    "<a href=\"", fp);
 	web_href(fp, r, "/group");
@@ -886,6 +919,8 @@ page_tracking(const struct web_req *r, struct web_out *o)
 	    " (archived)" : "");
 	web_page_head(o, r, title, 0);
 	ptrack_done_line(fp, r);
+	if (!arch)
+		ptrack_ro_note(fp, r);
 	fputs("<p class=\"note\"><a href=\"", fp);
 	web_href(fp, r, "/trackings");
 	fputs("\">&larr; all trackings</a></p>\n<div class=\"graphs\">\n", fp);
@@ -1066,6 +1101,8 @@ page_track_save(const struct web_req *r, struct web_out *o)
 	struct def_edit e;
 	struct filter *f;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if ((name = post_name(r, o, &st)) == NULL)
 		return st;
 	if (!ptrack_one_line(filter) || !ptrack_one_line(notes))
@@ -1103,6 +1140,8 @@ page_track_note(const struct web_req *r, struct web_out *o)
 	uint64_t ms;
 	int st = 0;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if ((name = post_name(r, o, &st)) == NULL)
 		return st;
 	if (text == NULL || !ptrack_one_line(text))
@@ -1134,6 +1173,8 @@ page_track_alerts(const struct web_req *r, struct web_out *o)
 	const char *name, *v;
 	int st = 0, n = 0;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if ((name = post_name(r, o, &st)) == NULL)
 		return st;
 	memset(&e, 0, sizeof(e));
@@ -1166,6 +1207,8 @@ track_move(const struct web_req *r, struct web_out *o, int to_archive)
 	const char *name;
 	int st = 0;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if ((name = post_name(r, o, &st)) == NULL)
 		return st;
 	if (!ptrack_exists(r, !to_archive, name))
@@ -1210,6 +1253,8 @@ page_track_remove(const struct web_req *r, struct web_out *o)
 	const char *name;
 	int st = 0;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if ((name = post_name(r, o, &st)) == NULL)
 		return st;
 	if (ptrack_exists(r, 0, name))
@@ -1335,6 +1380,8 @@ page_track_backfill(const struct web_req *r, struct web_out *o)
 	unsigned steps = 0;
 	time_t t0, t1;
 
+	if ((st = ptrack_refuse_ro(r, o)) != 0)
+		return st;
 	if ((name = post_name(r, o, &st)) == NULL)
 		return st;
 	if (from == NULL || to == NULL)

@@ -57,6 +57,16 @@ void ptrack_img(FILE *fp, const struct web_req *r, const char *png,
     const char *name, int archived, const char *period, unsigned w,
     unsigned h);
 
+/*
+ * With privilege separation (doc/security.md) the tracking directory is
+ * not the web user's to write: 1 if it exists and cannot be written.
+ * ptrack_refuse_ro() makes that a 403 for a form (0 if writable);
+ * ptrack_ro_note() says it on a page.
+ */
+int ptrack_readonly(const struct web_req *r);
+int ptrack_refuse_ro(const struct web_req *r, struct web_out *o);
+void ptrack_ro_note(FILE *fp, const struct web_req *r);
+
 /* Ask flowkeepd to reload: "ok", "down" or "failed". */
 const char *ptrack_reload(const struct web_req *r);
 
