@@ -245,8 +245,9 @@ b64_val(unsigned char c)
 	return -1;
 }
 
-/* Decode standard base64 (padding optional) into out (NUL-terminated);
- * the length, or -1 if it is not base64 or does not fit. */
+/* Decode standard base64 (padding optional, non-zero trailing bits
+ * refused) into out (NUL-terminated); the length, or -1 if it is not
+ * canonical base64 or does not fit. */
 static int
 b64_decode(const char *s, char *out, size_t outlen)
 {
@@ -267,6 +268,10 @@ b64_decode(const char *s, char *out, size_t outlen)
 			out[n++] = (char)((acc >> bits) & 0xff);
 		}
 	}
+	/* canonical only: the bits after the last byte are zero, and no
+	 * lone character (so one header has one spelling) */
+	if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0)
+		return -1;
 	while (s[i] == '=')
 		i++;
 	if (s[i] != '\0')
