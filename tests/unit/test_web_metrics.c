@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "src/promtext.h"
+#include "tests/unit/fakectl.h"
 #include "tests/unit/webtest.h"
 #include "web/webstats.h"
 
@@ -30,46 +31,6 @@
 			"flowkeep_flows_total 42\n"
 
 static char sockpath[108];
-static char request[256];
-
-static void *
-fake_daemon(void *arg)
-{
-	int lfd = *(int *)arg, fd;
-	ssize_t n;
-	const char *ans = "OK\n" DAEMON_TEXT;
-
-	if ((fd = accept(lfd, NULL, NULL)) == -1)
-		return NULL;
-	n = read(fd, request, sizeof(request) - 1);
-	request[n > 0 ? n : 0] = '\0';
-	(void)!write(fd, ans, strlen(ans));
-	close(fd);
-	return NULL;
-}
-
-static void
-with_daemon(void (*fn)(void))
-{
-	struct sockaddr_un sun;
-	pthread_t t;
-	int lfd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
-	unlink(sockpath);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	assert_true(lfd >= 0);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(lfd, 1), 0);
-	assert_int_equal(pthread_create(&t, NULL, fake_daemon, &lfd), 0);
-	fn();
-	pthread_join(t, NULL);
-	close(lfd);
-	unlink(sockpath);
-}
-
 static void
 scrape(void)
 {
@@ -77,7 +38,7 @@ scrape(void)
 	const char *b;
 
 	assert_int_equal(wt_run("GET", "/metrics", "", &o), 200);
-	assert_string_equal(request, "FLOWKEEP/1 metrics\n");
+	assert_string_equal(fc_request, "FLOWKEEP/1 metrics\n");
 	assert_string_equal(o.ctype,
 	    "text/plain; version=0.0.4; charset=utf-8");
 	b = wt_body(&o);
@@ -105,7 +66,7 @@ test_scrape(void **state)
 	webstats_count("/no/such\"page", 404);
 	webstats_count("/status", 200);
 	webstats_count("/report", 400);
-	with_daemon(scrape);
+	fc_serve(sockpath, DAEMON_TEXT, scrape);
 }
 
 static void

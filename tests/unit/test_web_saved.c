@@ -28,26 +28,6 @@
 
 static char dir[256];
 
-/* A POST form with cookie (NULL: none); the status. */
-static int
-post(const char *path, const char *cookie, const char *body,
-    struct web_out *o)
-{
-	static struct web_req r;
-
-	memset(&r, 0, sizeof(r));
-	r.method = "POST";
-	r.path = path;
-	r.query = "";
-	r.body = body;
-	r.bodylen = strlen(body);
-	r.content_type = "application/x-www-form-urlencoded";
-	r.cookie = cookie;
-	r.conf = &wt_conf;
-	r.now_ms = timearg_now_ms();
-	return web_dispatch(&r, o);
-}
-
 /* The number of entries (besides . and ..) under dir/sub. */
 static int
 entries(const char *sub)
@@ -134,7 +114,7 @@ test_save_open_delete(void **state)
 	char *t;
 
 	(void)state;
-	assert_int_equal(post("/saved/save", COOKIE, "csrf=" TOKEN
+	assert_int_equal(wt_post("/saved/save", COOKIE, "csrf=" TOKEN
 	    "&kind=report&name=top-1h&query=type%3Dip-pair%26range%3D1h",
 	    &o), 200);
 	assert_non_null(strstr(wt_body(&o), "Saved report top-1h."));
@@ -146,24 +126,24 @@ test_save_open_delete(void **state)
 	assert_string_equal(t, "type=ip-pair&range=1h\n");
 	free(t);
 
-	assert_int_equal(post("/saved/save", COOKIE, "kind=filter&csrf="
+	assert_int_equal(wt_post("/saved/save", COOKIE, "kind=filter&csrf="
 	    TOKEN "&name=web&expr=proto+tcp+and+port+80", &o), 200);
 	assert_non_null(strstr(wt_body(&o), "href=\"/report?expr=proto%20tcp"
 	    "%20and%20port%2080\">open</a>"));
 	web_out_free(&o);
 	/* the CLI's @NAME finds it: a second filter that includes it */
-	assert_int_equal(post("/saved/save", COOKIE, "kind=filter&csrf="
+	assert_int_equal(wt_post("/saved/save", COOKIE, "kind=filter&csrf="
 	    TOKEN "&name=web2&expr=%40web+or+port+443", &o), 200);
 	web_out_free(&o);
 	assert_int_equal(entries("saved/filters"), 2);
 
-	assert_int_equal(post("/saved/delete", COOKIE, "csrf=" TOKEN
+	assert_int_equal(wt_post("/saved/delete", COOKIE, "csrf=" TOKEN
 	    "&kind=report&name=top-1h", &o), 200);
 	assert_non_null(strstr(wt_body(&o), "Deleted report top-1h."));
 	assert_non_null(strstr(wt_body(&o), "id=\"no-reports\""));
 	web_out_free(&o);
 	assert_int_equal(entries("saved/reports"), 0);
-	assert_int_equal(post("/saved/delete", COOKIE, "csrf=" TOKEN
+	assert_int_equal(wt_post("/saved/delete", COOKIE, "csrf=" TOKEN
 	    "&kind=report&name=top-1h", &o), 404);
 	assert_non_null(strstr(wt_body(&o), "no saved report"));
 	web_out_free(&o);
@@ -177,7 +157,7 @@ refused(const char *path, const char *cookie, const char *body, int st,
 	struct web_out o;
 	int nr = entries("saved/reports"), nf = entries("saved/filters");
 
-	if (post(path, cookie, body, &o) != st ||
+	if (wt_post(path, cookie, body, &o) != st ||
 	    strstr(wt_body(&o), msg) == NULL ||
 	    strstr(wt_body(&o), "<table") != NULL) {
 		print_error("%s %s: status %d, body:\n%.500s\n", path, body,
@@ -254,7 +234,7 @@ test_escaped(void **state)
 	struct web_out o;
 
 	(void)state;
-	assert_int_equal(post("/saved/save", COOKIE, "csrf=" TOKEN
+	assert_int_equal(wt_post("/saved/save", COOKIE, "csrf=" TOKEN
 	    "&kind=filter&name=xss&expr=port+80+%23+%3Cscript%3Ealert(1)"
 	    "%3C%2Fscript%3E", &o), 200);
 	assert_null(strstr(wt_body(&o), "<script>alert"));

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tests/unit/fakectl.h"
 #include "tests/unit/webtest.h"
 
 #define STATUS_JSON \
@@ -46,7 +47,6 @@
 	"\"disk_bytes\":3145728}}\n"
 
 static char sockpath[108];
-static const char *answer;
 
 static int
 has_cache_off(const struct web_out *o)
@@ -56,48 +56,6 @@ has_cache_off(const struct web_out *o)
 			return 1;
 	return 0;
 }
-static char request[256];
-
-static void *
-fake_daemon(void *arg)
-{
-	int lfd = *(int *)arg, fd;
-	ssize_t n;
-
-	if ((fd = accept(lfd, NULL, NULL)) == -1)
-		return NULL;
-	n = read(fd, request, sizeof(request) - 1);
-	request[n > 0 ? n : 0] = '\0';
-	(void)!write(fd, "OK\n", 3);
-	(void)!write(fd, answer, strlen(answer));
-	close(fd);
-	return NULL;
-}
-
-/* Serve one request on a fresh socket while fn runs. */
-static void
-with_daemon(const char *ans, void (*fn)(void))
-{
-	struct sockaddr_un sun;
-	pthread_t t;
-	int lfd;
-
-	answer = ans;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
-	unlink(sockpath);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	assert_true(lfd >= 0);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(lfd, 1), 0);
-	assert_int_equal(pthread_create(&t, NULL, fake_daemon, &lfd), 0);
-	fn();
-	pthread_join(t, NULL);
-	close(lfd);
-	unlink(sockpath);
-}
-
 static void
 has(const struct web_out *o, const char *s)
 {
@@ -114,7 +72,7 @@ status_tables(void)
 	const char *b, *w, *e;
 
 	assert_int_equal(wt_run("GET", "/status", "refresh=30", &o), 200);
-	assert_string_equal(request, "FLOWKEEP/1 status-json\n");
+	assert_string_equal(fc_request, "FLOWKEEP/1 status-json\n");
 	b = wt_body(&o);
 	has(&o, "<meta http-equiv=\"refresh\" content=\"30\">");
 	has(&o, "flowkeepd 0.1.0, pid 4242, up 1h02m. Reloads every 30 s "
@@ -202,13 +160,13 @@ test_status(void **state)
 	snprintf(sockpath, sizeof(sockpath), "/tmp/fk-webst.%ld.sock",
 	    (long)getpid());
 	wt_setup(NULL, sockpath);
-	with_daemon(STATUS_JSON, status_tables);
-	with_daemon(STATUS_JSON, status_no_refresh);
-	with_daemon(STATUS_JSON, status_json);
-	with_daemon(STATUS_JSON, status_default);
-	with_daemon("{\"daemon\":{},\"warnings\":[],\"exporters\":[]}\n",
+	fc_serve(sockpath, STATUS_JSON, status_tables);
+	fc_serve(sockpath, STATUS_JSON, status_no_refresh);
+	fc_serve(sockpath, STATUS_JSON, status_json);
+	fc_serve(sockpath, STATUS_JSON, status_default);
+	fc_serve(sockpath, "{\"daemon\":{},\"warnings\":[],\"exporters\":[]}\n",
 	    status_quiet);
-	with_daemon("{\"daemon\" <b>not json</b>\n", status_garbage);
+	fc_serve(sockpath, "{\"daemon\" <b>not json</b>\n", status_garbage);
 }
 
 static void

@@ -39,25 +39,6 @@
 
 static char dir[256];
 
-static int
-post(const char *path, const char *cookie, const char *body,
-    struct web_out *o)
-{
-	static struct web_req r;
-
-	memset(&r, 0, sizeof(r));
-	r.method = "POST";
-	r.path = path;
-	r.query = "";
-	r.body = body;
-	r.bodylen = strlen(body);
-	r.content_type = "application/x-www-form-urlencoded";
-	r.cookie = cookie;
-	r.conf = &wt_conf;
-	r.now_ms = timearg_now_ms();
-	return web_dispatch(&r, o);
-}
-
 /* The Location header of o ("" if none). */
 static const char *
 location(const struct web_out *o)
@@ -74,7 +55,7 @@ posted(const char *path, const char *body, const char *loc)
 {
 	struct web_out o;
 
-	if (post(path, COOKIE, body, &o) != 303 ||
+	if (wt_post(path, COOKIE, body, &o) != 303 ||
 	    strcmp(location(&o), loc) != 0) {
 		print_error("%s %s: status %d, Location \"%s\", body:\n"
 		    "%.500s\n", path, body, o.status, location(&o),
@@ -131,7 +112,7 @@ refused(const char *path, const char *cookie, const char *body, int st,
 {
 	struct web_out o;
 	char *before = snapshot(), *after;
-	int rc = post(path, cookie, body, &o);
+	int rc = wt_post(path, cookie, body, &o);
 
 	after = snapshot();
 	if (rc != st || strstr(wt_body(&o), msg) == NULL ||

@@ -45,6 +45,27 @@ wt_run(const char *method, const char *path, const char *query,
 	return web_dispatch(&r, o);
 }
 
+/* Run one form POST with cookie (NULL: none); the status.  o must be
+ * freed (web_out_free). */
+static inline int
+wt_post(const char *path, const char *cookie, const char *body,
+    struct web_out *o)
+{
+	static struct web_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.method = "POST";
+	r.path = path;
+	r.query = "";
+	r.body = body;
+	r.bodylen = strlen(body);
+	r.content_type = "application/x-www-form-urlencoded";
+	r.cookie = cookie;
+	r.conf = &wt_conf;
+	r.now_ms = timearg_now_ms();
+	return web_dispatch(&r, o);
+}
+
 /* The body as a NUL-terminated string (it is built with one). */
 static const char *
 wt_body(const struct web_out *o)
