@@ -32,24 +32,6 @@ count_files() {	# pattern
 	find "$W" -type f -name "$1" | wc -l | tr -d ' '
 }
 
-# header_field FILE TLV: print the u32 value of a TLV type (decimal)
-header_field() {
-	python3 - "$1" "$2" <<'PY'
-import sys
-b = open(sys.argv[1], "rb").read(4096)
-e = "little" if b[2] == 1 else "big"
-h = int.from_bytes(b[4:8], e)
-off = 8
-while off + 4 <= h:
-    t = int.from_bytes(b[off:off + 2], e)
-    l = int.from_bytes(b[off + 2:off + 4], e)
-    if t == int(sys.argv[2]) and l == 4:
-        print(int.from_bytes(b[off + 4:off + 8], e))
-        break
-    off += 4 + l
-PY
-}
-
 status_json() {
 	if [ -x "$FLOWKEEP" ]; then
 		"$FLOWKEEP" status --json --socket "$CTL"

@@ -51,24 +51,6 @@ print(eval(sys.argv[2]))
 PY
 }
 
-# header_field FILE TLV: the u32 value of a header TLV
-header_field() {
-	python3 - "$1" "$2" <<'PY'
-import sys
-b = open(sys.argv[1], "rb").read(4096)
-e = "little" if b[2] == 1 else "big"
-h = int.from_bytes(b[4:8], e)
-off = 8
-while off + 4 <= h:
-    t = int.from_bytes(b[off:off + 2], e)
-    l = int.from_bytes(b[off + 2:off + 4], e)
-    if t == int(sys.argv[2]) and l == 4:
-        print(int.from_bytes(b[off + 4:off + 8], e))
-        break
-    off += 4 + l
-PY
-}
-
 # valid FILE: a closed file our reader reads whole; prints its flow count
 valid() {
 	[ "$(header_field "$1" 8)" = 1 ] || [ "$(header_field "$1" 8)" = 3 ] ||

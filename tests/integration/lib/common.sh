@@ -121,3 +121,22 @@ web_daemon() {
 		sleep 0.1
 	done
 }
+
+# header_field FILE TLV: print the u32 value of a flow-tools header TLV
+# type (decimal), nothing if the header has none
+header_field() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read(4096)
+e = "little" if b[2] == 1 else "big"
+h = int.from_bytes(b[4:8], e)
+off = 8
+while off + 4 <= h:
+    t = int.from_bytes(b[off:off + 2], e)
+    l = int.from_bytes(b[off + 2:off + 4], e)
+    if t == int(sys.argv[2]) and l == 4:
+        print(int.from_bytes(b[off + 4:off + 8], e))
+        break
+    off += 4 + l
+PY
+}
