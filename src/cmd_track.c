@@ -45,16 +45,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "storage/rrdstore.h"
-
+#include "backfill.h"
 #include "cmd.h"
 #include "config.h"
 #include "ctlproto.h"
 #include "filter.h"
 #include "livetrack.h"
-#include "source.h"
 #include "timearg.h"
-#include "timeseries.h"
 
 struct track_args {
 	const char	*verb, *name, *dir, *filter, *mult, *notes, *sock;
@@ -79,15 +76,10 @@ static int
 track_backfill(struct track_args *a)
 {
 	char def[4096], rrd[4096], aside[4200], err[1024];
-	struct rrd_sample *s;
-	struct timeseries *ts;
-	struct src_opts so;
 	struct filter *f;
-	struct src *src;
-	const struct flowrec *recs;
-	unsigned step = a->cfg->track_step, n, i, k = 0;
+	unsigned step = a->cfg->track_step, steps = 0;
 	time_t now = time(NULL), t0, t1;
-	uint64_t m0, m1;
+	uint64_t m0, m1, flows = 0;
 	double mult = 1;
 	int rc;
 
@@ -128,61 +120,26 @@ track_backfill(struct track_args *a)
 		}
 		printf("moved %s to %s\n", rrd, aside);
 	}
-	ts = ts_new((uint64_t)t0 * 1000, (uint64_t)t1 * 1000, step, mult);
-	if (ts == NULL) {
-		filter_free(f);
-		return track_usage("the period is too long for this step");
-	}
-	memset(&so, 0, sizeof(so));
-	/* flows that began up to a day earlier may still reach in */
-	so.from_ms = ((uint64_t)t0 - 86400) * 1000;
-	so.to_ms = (uint64_t)t1 * 1000;
-	so.rule = SRC_ANY;
-	so.warn = bf_warn;
-	if (a->npaths == 0)
-		a->paths[a->npaths++] = a->cfg->workdir;
-	if ((src = src_open(a->paths, a->npaths, &so, err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "flowkeep track: %s\n", err);
-		filter_free(f);
-		ts_free(ts);
-		return 1;
-	}
-	while (src_next_batch(src, &recs, &n))
-		for (i = 0; i < n; i++)
-			if (filter_match(f, &recs[i]))
-				ts_add(ts, &recs[i]);
-	src_close(src);
-	filter_free(f);
-	if ((s = calloc(ts->n, sizeof(*s))) == NULL) {
-		ts_free(ts);
-		return 1;
-	}
-	for (i = 0; i < ts->n; i++) {
-		s[i].t = t0 + (time_t)(i + 1) * (time_t)step;
-		s[i].bits = ts_rate(ts, i, 0);
-		s[i].packets = ts_rate(ts, i, 1);
-		s[i].flows = ts_rate(ts, i, 2);
-	}
-	k = ts->n;
 	if (mkdir_p(a->rrddir) != 0) {
 		fprintf(stderr, "flowkeep track: %s: %s\n", a->rrddir,
 		    strerror(errno));
-		free(s);
-		ts_free(ts);
+		filter_free(f);
 		return 1;
 	}
-	rc = rrdstore_ensure(rrd, step, t0, err, sizeof(err));
-	if (rc >= 0)
-		rc = rrdstore_update(rrd, s, k, err, sizeof(err));
-	if (rc < 0)
+	if (a->npaths == 0)
+		a->paths[a->npaths++] = a->cfg->workdir;
+	rc = backfill_run(f, mult, a->paths, a->npaths, t0, t1, step, rrd,
+	    bf_warn, &steps, &flows, err, sizeof(err));
+	filter_free(f);
+	if (rc == -2)
+		return track_usage(err);
+	if (rc < 0) {
 		fprintf(stderr, "flowkeep track: %s\n", err);
-	else
-		printf("%s: %u steps of %u s from %llu flows written to %s\n",
-		    a->name, k, step, (unsigned long long)ts->added, rrd);
-	free(s);
-	ts_free(ts);
-	return rc < 0 ? 1 : 0;
+		return 1;
+	}
+	printf("%s: %u steps of %u s from %llu flows written to %s\n",
+	    a->name, steps, step, (unsigned long long)flows, rrd);
+	return 0;
 }
 
 static int

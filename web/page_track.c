@@ -45,16 +45,14 @@
 #include "pages.h"
 #include "ptrack.h"
 #include "src/alert.h"
+#include "src/backfill.h"
 #include "src/config.h"
 #include "src/ctlclient.h"
 #include "src/filter.h"
 #include "src/graph.h"
 #include "src/group.h"
 #include "src/htmlesc.h"
-#include "src/source.h"
 #include "src/timearg.h"
-#include "src/timeseries.h"
-#include "storage/rrdstore.h"
 
 #define TRK_LINE	4096
 #define TRK_ALERTS	4		/* livetrack.c's LT_ALERTS */
@@ -1280,9 +1278,9 @@ bf_warn(void *arg, const char *msg)
 
 /*
  * Back-fill [t0, t1) of tracking name from the stored flow files, as
- * `flowkeep track backfill` does (the same reading, counting and RRD
- * writes): the steps go to a new RRD (with replace the old one is moved
- * aside first).  0, or -1 with err; *steps and *flows say what was done.
+ * `flowkeep track backfill` does (backfill_run): the steps go to a new
+ * RRD (with replace the old one is moved aside first).  0, or -1 with
+ * err; *steps and *flows say what was done.
  */
 static int
 backfill(const struct web_req *r, const char *name, time_t t0, time_t t1,
@@ -1292,14 +1290,8 @@ backfill(const struct web_req *r, const char *name, time_t t0, time_t t1,
 	const struct fk_config *cfg = r->conf->cfg;
 	char def[4300], rrd[4200], aside[4300], expr[TRK_LINE], m[64];
 	const char *paths[1] = { cfg->workdir };
-	const struct flowrec *recs;
-	struct rrd_sample *s;
-	struct timeseries *ts;
-	struct src_opts so;
 	struct filter *f;
-	struct src *src;
 	double mult = 1;
-	unsigned n;
 	int rc;
 
 	ptrack_path(r, 0, name, def, sizeof(def));
@@ -1320,50 +1312,15 @@ backfill(const struct web_req *r, const char *name, time_t t0, time_t t1,
 			return -1;
 		}
 	}
-	if ((ts = ts_new((uint64_t)t0 * 1000, (uint64_t)t1 * 1000, step,
-	    mult)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		filter_free(f);
-		return -1;
-	}
-	memset(&so, 0, sizeof(so));
-	/* flows that began up to a day earlier may still reach in */
-	so.from_ms = ((uint64_t)t0 - 86400) * 1000;
-	so.to_ms = (uint64_t)t1 * 1000;
-	so.rule = SRC_ANY;
-	so.warn = bf_warn;
-	if ((src = src_open(paths, 1, &so, err, errlen)) == NULL) {
-		filter_free(f);
-		ts_free(ts);
-		return -1;
-	}
-	while (src_next_batch(src, &recs, &n))
-		for (unsigned i = 0; i < n; i++)
-			if (filter_match(f, &recs[i]))
-				ts_add(ts, &recs[i]);
-	src_close(src);
-	filter_free(f);
-	if ((s = calloc(ts->n, sizeof(*s))) == NULL) {
-		ts_free(ts);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (unsigned i = 0; i < ts->n; i++) {
-		s[i].t = t0 + (time_t)(i + 1) * (time_t)step;
-		s[i].bits = ts_rate(ts, i, 0);
-		s[i].packets = ts_rate(ts, i, 1);
-		s[i].flows = ts_rate(ts, i, 2);
-	}
-	*steps = ts->n;
-	*flows = ts->added;
 	if (mkdir(rrd_dir(r), 0755) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "%.900s: %s", rrd_dir(r),
 		    strerror(errno));
-		rc = -1;
-	} else if ((rc = rrdstore_ensure(rrd, step, t0, err, errlen)) >= 0)
-		rc = rrdstore_update(rrd, s, ts->n, err, errlen);
-	free(s);
-	ts_free(ts);
+		filter_free(f);
+		return -1;
+	}
+	rc = backfill_run(f, mult, paths, 1, t0, t1, step, rrd, bf_warn,
+	    steps, flows, err, errlen);
+	filter_free(f);
 	return rc < 0 ? -1 : 0;
 }
 
