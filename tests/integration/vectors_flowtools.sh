@@ -128,7 +128,13 @@ check_layout() {
 	TZ=$1 fk_start "$_d/log" "$_d/ctl" --hostname ftoracle \
 	    --control "$_d/ctl" --statefile "$_d/state" -D -w "$_d/w" \
 	    -V 5 -z0 -N "$2" "127.0.0.1/0/$PORT"
-	open=$(cd "$_d/w" && find . -type f | sed 's#^\./##')
+	# the control socket may come before the first tmp- file: wait
+	_i=0
+	while open=$(cd "$_d/w" 2>/dev/null && find . -type f | sed 's#^\./##') &&
+	    [ -z "$open" ] && [ $_i -lt 100 ]; do
+		_i=$((_i + 1))
+		sleep 0.05
+	done
 	fk_stop QUIT || fail "layout $1 $2: exit status"
 	final=$(cd "$_d/w" && find . -type f | sed 's#^\./##')
 	# the date in the name must be the local date at its time, in the
