@@ -191,6 +191,14 @@ spread_cut(const struct tracker *t, const struct flowrec *r,
 		return;
 	}
 	/* shares outside the window are late */
+	/* the usual case: all of it in one bucket of the window */
+	if (first >= wlo && last <= whi && bf * t->step_ms + t->step_ms >=
+	    last) {
+		sp->slot[0] = sp->fslot;
+		sp->sh[0] = 1;
+		sp->n = 1;
+		return;
+	}
 	sp->late = (double)(overlap(first, last, 0, wlo) +
 	    overlap(first, last, whi, UINT64_MAX)) / (double)dur;
 	bf = first < wlo ? t->open : first / t->step_ms;
@@ -284,32 +292,51 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct flowrec *r = &recs[i];
-		unsigned nc, j = 0;
-		uint32_t c;
+		unsigned nc, m, j;
 
 		if (t->noindex) {
 			put_linear(t, r);
 			continue;
 		}
 		nc = trkindex_lookup(t->ix, r, t->cand);
-		/* up to the first candidate that passes, then the rest with
-		 * the flow's spread computed */
-		for (; j < nc; j++) {
-			c = t->cand[j];
-			if ((c & TRKINDEX_EXACT) || t->trk[c].f == NULL ||
-			    filter_match(t->trk[c].f, r))
-				break;
-		}
-		if (j == nc)
-			continue;
-		spread_of(t, r, &sp);
-		count(t, c & ~TRKINDEX_EXACT, &sp, r);
-		for (j++; j < nc; j++) {
-			c = t->cand[j];
+		/* the candidates that pass, then the counting: a loop without
+		 * calls for the usual case */
+		m = 0;
+		for (j = 0; j < nc; j++) {
+			uint32_t c = t->cand[j];
+
 			if (!(c & TRKINDEX_EXACT) && t->trk[c].f != NULL &&
 			    !filter_match(t->trk[c].f, r))
 				continue;
-			count(t, c & ~TRKINDEX_EXACT, &sp, r);
+			t->cand[m++] = c & ~TRKINDEX_EXACT;
+		}
+		if (m == 0)
+			continue;
+		spread_of(t, r, &sp);
+		if (sp.n == 1 && sp.late == 0 && sp.fslot == (int)sp.slot[0]) {
+			/* all in the flow's own bucket: for multiplier 1,
+			 * three additions in one cell */
+			struct tslot *base = t->slots + sp.slot[0];
+			const uint8_t *unit = t->unit;
+			const uint32_t *cand = t->cand;
+			double o = sp.oct[0], p = sp.pkt[0];
+			size_t w = t->w;
+
+			for (j = 0; j < m; j++) {
+				uint32_t k = cand[j];
+
+				if (unit[k]) {
+					struct tslot *sl = base + k * w;
+
+					sl->oct += o;
+					sl->pkt += p;
+					sl->flw += 1;
+				} else
+					count(t, k, &sp, r);
+			}
+		} else {
+			for (j = 0; j < m; j++)
+				count(t, t->cand[j], &sp, r);
 		}
 	}
 }

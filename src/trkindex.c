@@ -576,20 +576,15 @@ plist_lookup(struct trkindex *x, const struct xplist *l, uint8_t af,
 	}
 }
 
-/* What a flow must have sent for a lookup in each table. */
-static const uint32_t tbl_need[TBL_COUNT] = {
-	[TBL_V4] = 0, [TBL_PORT] = FR_HAS_PORTS, [TBL_IF] = FR_HAS_IFINDEX,
-	[TBL_PROTO] = FR_HAS_PROTO,
-};
-
-static inline uint32_t
-tbl_value(const struct flowrec *r, int t, int side)
+/* The trackings filed under key in h, if any. */
+static inline void
+probe(struct trkindex *x, const struct xhash *h, uint32_t key,
+    uint32_t *out, unsigned *n)
 {
-	if (t == TBL_PORT)
-		return side ? r->dport : r->sport;
-	if (t == TBL_IF)
-		return side ? r->out_if : r->in_if;
-	return r->proto;
+	uint32_t c;
+
+	if (h->n != 0 && (c = xhash_get(h, key)) != 0)
+		emit(x, c, out, n);
 }
 
 unsigned
@@ -617,16 +612,19 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out)
 		if (r->fields & FR_HAS_DSTADDR)
 			plist_lookup(x, &x->v6[1], r->af, &r->dst, out, &n);
 	}
-	for (int t = TBL_PORT; t < TBL_COUNT; t++)
-		for (int side = 0; side < 2; side++) {
-			const struct xhash *h = &x->h[t][side];
-			uint32_t c;
-
-			if (h->n == 0 || !(r->fields & tbl_need[t]))
-				continue;
-			if ((c = xhash_get(h, tbl_value(r, t, side))) != 0)
-				emit(x, c, out, &n);
-		}
+	/* written out: this runs for every flow */
+	if (r->fields & FR_HAS_PORTS) {
+		probe(x, &x->h[TBL_PORT][0], r->sport, out, &n);
+		probe(x, &x->h[TBL_PORT][1], r->dport, out, &n);
+	}
+	if (r->fields & FR_HAS_IFINDEX) {
+		probe(x, &x->h[TBL_IF][0], r->in_if, out, &n);
+		probe(x, &x->h[TBL_IF][1], r->out_if, out, &n);
+	}
+	if (r->fields & FR_HAS_PROTO) {
+		probe(x, &x->h[TBL_PROTO][0], r->proto, out, &n);
+		probe(x, &x->h[TBL_PROTO][1], r->proto, out, &n);
+	}
 	if (x->exporter.n > 0)
 		plist_lookup(x, &x->exporter, r->exp_af, &r->exporter, out,
 		    &n);

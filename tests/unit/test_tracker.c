@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "src/filter.h"
 #include "src/tracker.h"
 
 #define STEP	300
@@ -222,6 +223,135 @@ test_many_trackings(void **state)
 	tracker_free(t);
 }
 
+/* Samples of every tracking, for comparing two trackers. */
+struct allgot {
+	struct rrd_sample s[4096];
+	int trk[4096];
+	unsigned n;
+};
+
+static void
+collect_all(void *arg, int tracking, const struct rrd_sample *s)
+{
+	struct allgot *g = arg;
+
+	assert_true(g->n < 4096);
+	g->trk[g->n] = tracking;
+	g->s[g->n++] = *s;
+}
+
+static uint32_t
+xrnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (uint32_t)(*s >> 11);
+}
+
+/*
+ * The index (and its fast paths: one-bucket flows, multiplier 1) counts
+ * what testing every filter counts: the same samples to the bit, the same
+ * matched and late figures, for a mix of exact pins, filters that still
+ * need running, a multiplier, flows spanning buckets and late flows.
+ */
+static void
+test_index_equals_linear(void **state)
+{
+	static const char *const defs[] = {
+		"host 10.0.1.1", "dst host 192.168.0.7", "src net 10.0.0.0/16",
+		"net 10.0.1.0/24", "dst net 192.168.0.0/28", "port 443",
+		"dst port 80", "port in [1000, 1100]", "in if 3", "out if 12",
+		"if in [2, 4]", "proto udp",
+		"dst net 192.168.0.0/24 and dst port 443 and proto tcp",
+		"(src net 10.0.1.0/24 or dst net 192.168.0.0/26) and proto udp",
+		"exporter 127.0.0.2 and in if 2 and not dst port 53",
+		"not port 22", "", "bytes > 5000",
+	};
+	enum { ND = sizeof(defs) / sizeof(defs[0]) };
+	struct filter *f[ND];
+	struct tracker *ti = tracker_new(60, 2), *tl = tracker_new(60, 2);
+	static struct allgot gi, gl;
+	struct tracker_stats si, sl;
+	char err[256];
+	uint64_t seed = 42, now = T(0, 0);
+	unsigned i, k;
+
+	(void)state;
+	for (i = 0; i < ND; i++) {
+		f[i] = filter_compile(defs[i], NULL, err, sizeof(err));
+		assert_non_null(f[i]);
+		assert_int_equal(tracker_add(ti, f[i], i == 5 ? 2.5 : 1, now),
+		    (int)i);
+		assert_int_equal(tracker_add(tl, f[i], i == 5 ? 2.5 : 1, now),
+		    (int)i);
+	}
+	tracker_use_index(tl, 0);
+	for (k = 0; k < 8; k++) {
+		struct flowrec r[64];
+
+		for (i = 0; i < 64; i++) {
+			uint32_t x = xrnd(&seed);
+			uint64_t first = now - xrnd(&seed) % 150000;
+
+			memset(&r[i], 0, sizeof(r[i]));
+			r[i].af = FR_AF_INET;
+			r[i].exp_af = FR_AF_INET;
+			r[i].exporter.v4 = 0x7f000001u + x % 3;
+			r[i].src.v4 = 0x0a000100u | (x >> 8 & 3);
+			r[i].dst.v4 = 0xc0a80000u | (x >> 10 & 0x7f);
+			r[i].sport = (uint16_t)(x & 1 ? 443 : 990 + x % 200);
+			r[i].dport = (uint16_t)(x & 2 ? 80 : x & 4 ? 53 : 22);
+			r[i].proto = x & 8 ? 17 : 6;
+			r[i].in_if = 1 + x % 4;
+			r[i].out_if = 11 + x % 3;
+			r[i].first_ms = first;
+			/* a third in one instant, some over several buckets */
+			r[i].last_ms = x % 3 == 0 ? first :
+			    first + xrnd(&seed) % (x % 5 ? 20000 : 200000);
+			r[i].packets = 1 + x % 50;
+			r[i].octets = r[i].packets * (40 + x % 1400);
+			r[i].fields = FR_HAS_PACKETS | FR_HAS_OCTETS |
+			    FR_HAS_PORTS | FR_HAS_PROTO | FR_HAS_TIMES |
+			    FR_HAS_IFINDEX | FR_HAS_SRCADDR | FR_HAS_DSTADDR;
+		}
+		tracker_put(ti, r, 64);
+		tracker_put(tl, r, 64);
+		now += 50000;
+		tracker_advance(ti, now, collect_all, &gi);
+		tracker_advance(tl, now, collect_all, &gl);
+	}
+	tracker_advance(ti, now + 10 * SMS, collect_all, &gi);
+	tracker_advance(tl, now + 10 * SMS, collect_all, &gl);
+	assert_true(gi.n > ND);
+	assert_int_equal(gi.n, gl.n);
+	for (i = 0; i < gi.n; i++) {
+		assert_int_equal(gi.trk[i], gl.trk[i]);
+		assert_int_equal(gi.s[i].t, gl.s[i].t);
+		assert_true(gi.s[i].bits == gl.s[i].bits);
+		assert_true(gi.s[i].packets == gl.s[i].packets);
+		assert_true(gi.s[i].flows == gl.s[i].flows);
+	}
+	for (i = 0; i < ND; i++) {
+		tracker_get_stats(ti, (int)i, &si);
+		tracker_get_stats(tl, (int)i, &sl);
+		assert_int_equal(si.matched, sl.matched);
+		assert_int_equal(si.late_flows, sl.late_flows);
+		assert_true(si.late_octets == sl.late_octets);
+	}
+	/* something was counted, something was late, not every tracking
+	 * matched everything */
+	tracker_get_stats(ti, 16, &si);		/* "": every flow */
+	assert_int_equal(si.matched + si.late_flows > 0, 1);
+	tracker_get_stats(ti, 1, &sl);
+	assert_true(sl.matched < si.matched);
+	assert_true(si.late_flows > 0);
+	tracker_free(ti);
+	tracker_free(tl);
+	for (i = 0; i < ND; i++)
+		filter_free(f[i]);
+}
+
 static void
 test_bad_parameters(void **state)
 {
@@ -240,6 +370,7 @@ main(void)
 		cmocka_unit_test(test_two_trackings_and_multiplier),
 		cmocka_unit_test(test_adopt),
 		cmocka_unit_test(test_many_trackings),
+		cmocka_unit_test(test_index_equals_linear),
 		cmocka_unit_test(test_bad_parameters),
 	};
 
