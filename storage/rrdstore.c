@@ -426,11 +426,12 @@ ga_head(struct gargs *a, const struct rrd_graph_opts *o, int u,
  * from a first pass; 0 or -1 with err set. */
 static int
 graph_extent(const struct rrd_graph_opts *o, int u, double *ext,
-    char *err, size_t errlen)
+    uint8_t *known, char *err, size_t errlen)
 {
 	struct gargs a = { .n = 0 };
 	rrd_info_t *info, *i;
 	double up = 0, dn = 0, v;
+	unsigned k;
 
 	ga_head(&a, o, u, NULL);
 	ga_defs(&a, o, u);
@@ -438,18 +439,29 @@ graph_extent(const struct rrd_graph_opts *o, int u, double *ext,
 	ga(&a, "VDEF:dnx=dn,MAXIMUM");
 	ga(&a, "PRINT:upx:%%le");
 	ga(&a, "PRINT:dnx:%%le");
+	/* whether each series has a known value in the period at all: its
+	 * statistics are "nan" otherwise */
+	for (k = 0; k < o->nseries; k++) {
+		ga(&a, "CDEF:k%u=d%u,UN,0,1,IF", k, k);
+		ga(&a, "VDEF:kt%u=k%u,TOTAL", k, k);
+		ga(&a, "PRINT:kt%u:%%le", k);
+		known[k] = 0;
+	}
 	if ((info = ga_run(&a, err, errlen)) == NULL)
 		return -1;
 	for (i = info; i != NULL; i = i->next)
-		if (i->type == RD_I_STR && strncmp(i->key, "print[", 6) == 0 &&
+		if (i->type == RD_I_STR &&
+		    sscanf(i->key, "print[%u]", &k) == 1 &&
 		    sscanf(i->value.u_str, "%le", &v) == 1 && isfinite(v)) {
-			if (i->key[6] == '0')
+			if (k == 0)
 				up = v;
-			else
+			else if (k == 1)
 				dn = v;
+			else if (k - 2 < o->nseries)
+				known[k - 2] = v > 0;
 		}
 	rrd_info_free(info);
-	for (unsigned k = 0; k < o->nhrules; k++)
+	for (k = 0; k < o->nhrules; k++)
 		if (fabs(o->hrules[k].value) > up)
 			up = fabs(o->hrules[k].value);
 	ext[0] = up;
@@ -459,7 +471,8 @@ graph_extent(const struct rrd_graph_opts *o, int u, double *ext,
 
 /* One tracking: average area, peak line, 95th percentile, statistics. */
 static void
-ga_single(struct gargs *a, const struct rrd_graph_opts *o, int u)
+ga_single(struct gargs *a, const struct rrd_graph_opts *o, int u,
+    const uint8_t *known)
 {
 	char label[512];
 	uint32_t c = o->series[0].color != 0 ? o->series[0].color : 0x4e79a7;
@@ -473,6 +486,10 @@ ga_single(struct gargs *a, const struct rrd_graph_opts *o, int u)
 	ga(a, "LINE1:m0#1a2f5a:peak (step maximum)%s",
 	    o->width < 640 ? "\\n" : "");
 	ga(a, "LINE2:p95#d62728:95th percentile\\n:dashes=6,3");
+	if (!known[0]) {
+		ga(a, "COMMENT:No data in this period\\n");
+		return;
+	}
 	ga(a, "GPRINT:peak:Maximum %%.2lf %%s%s", g_unit[u]);
 	ga(a, "GPRINT:p95:  95th percentile %%.2lf %%s%s", g_unit[u]);
 	ga(a, "GPRINT:avg:  Average %%.2lf %%s%s", g_unit[u]);
@@ -481,7 +498,8 @@ ga_single(struct gargs *a, const struct rrd_graph_opts *o, int u)
 
 /* A group: stacked areas, above first, then below (negated). */
 static void
-ga_stacked(struct gargs *a, const struct rrd_graph_opts *o, int u)
+ga_stacked(struct gargs *a, const struct rrd_graph_opts *o, int u,
+    const uint8_t *known)
 {
 	char label[512];
 	size_t w = 0;
@@ -511,6 +529,10 @@ ga_stacked(struct gargs *a, const struct rrd_graph_opts *o, int u)
 			    side ? "(below)" : "(above)", narrow ? "\\n" : "",
 			    first[side] ? "" : ":STACK");
 			first[side] = 0;
+			if (!known[i]) {
+				ga(a, "COMMENT:  no data in this period\\n");
+				continue;
+			}
 			/* aligned columns, or as short as can be */
 			ga(a, "GPRINT:a%u:  avg %s %%s%s", i, narrow ?
 			    "%.2lf" : "%6.2lf", g_unit[u]);
@@ -565,6 +587,37 @@ write_image(rrd_info_t *info, FILE *out, char *err, size_t errlen)
 	return -1;
 }
 
+/* librrd's legend[N] strings, in order, a line each. */
+static void
+copy_legend(rrd_info_t *info, char *buf, size_t len)
+{
+	size_t off = 0;
+	unsigned want = 0, k;
+	int found = 1;
+
+	buf[0] = '\0';
+	/* the entries come in order, but do not rely on it */
+	while (found) {
+		found = 0;
+		for (rrd_info_t *i = info; i != NULL; i = i->next)
+			if (i->type == RD_I_STR &&
+			    sscanf(i->key, "legend[%u]", &k) == 1 &&
+			    k == want) {
+				int n = snprintf(buf + off, len - off, "%s\n",
+				    i->value.u_str);
+
+				if (n < 0 || (size_t)n >= len - off) {
+					buf[off] = '\0';
+					return;
+				}
+				off += (size_t)n;
+				want++;
+				found = 1;
+				break;
+			}
+	}
+}
+
 int
 rrdstore_graph(const struct rrd_graph_opts *o, FILE *out, char *err,
     size_t errlen)
@@ -572,6 +625,7 @@ rrdstore_graph(const struct rrd_graph_opts *o, FILE *out, char *err,
 	struct gargs a = { .n = 0 };
 	rrd_info_t *info;
 	double ext[2];
+	uint8_t known[RRDSTORE_GRAPH_MAXSERIES];
 	int u = o->unit >= 0 && o->unit <= 2 ? o->unit : 0, rc;
 
 	if (o->nseries == 0 || o->nseries > RRDSTORE_GRAPH_MAXSERIES ||
@@ -580,18 +634,20 @@ rrdstore_graph(const struct rrd_graph_opts *o, FILE *out, char *err,
 		    RRDSTORE_GRAPH_MAXSERIES);
 		return -1;
 	}
-	if (graph_extent(o, u, ext, err, errlen) == -1)
+	if (graph_extent(o, u, ext, known, err, errlen) == -1)
 		return -1;
 	ga_head(&a, o, u, ext);
 	ga_defs(&a, o, u);
 	if (o->stacked)
-		ga_stacked(&a, o, u);
+		ga_stacked(&a, o, u, known);
 	else
-		ga_single(&a, o, u);
+		ga_single(&a, o, u, known);
 	ga_rules(&a, o);
 	if ((info = ga_run(&a, err, errlen)) == NULL)
 		return -1;
 	rc = write_image(info, out, err, errlen);
+	if (o->legend != NULL && o->legend_len > 0)
+		copy_legend(info, o->legend, o->legend_len);
 	rrd_info_free(info);
 	return rc;
 }

@@ -86,6 +86,10 @@ struct rrd_graph_opts {
 	const struct rrd_graph_rule *hrules, *vrules;
 	unsigned	 nhrules, nvrules;
 	const char	*footer;	/* bottom right line, or NULL */
+	/* when not NULL: the legend's lines as drawn (statistics filled
+	 * in), each ended by '\n', cut to legend_len - 1 bytes */
+	char		*legend;
+	size_t		 legend_len;
 };
 
 #define RRDSTORE_GRAPH_MAXSERIES	32

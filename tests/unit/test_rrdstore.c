@@ -138,6 +138,88 @@ test_broken_recreated(void **state)
 		fail_msg("message: %s", err);
 }
 
+/* Graph path into legend; returns the PNG's size. */
+static long
+graph_legend(const struct rrd_graph_opts *o0, char *legend, size_t len)
+{
+	struct rrd_graph_opts o = *o0;
+	char err[256], png[160];
+	FILE *fp;
+	long sz;
+
+	snprintf(png, sizeof(png), "%s/g.png", dir);
+	o.legend = legend;
+	o.legend_len = len;
+	assert_non_null(fp = fopen(png, "w+"));
+	assert_int_equal(rrdstore_graph(&o, fp, err, sizeof(err)), 0);
+	sz = ftell(fp);
+	fclose(fp);
+	return sz;
+}
+
+/*
+ * A period without data says so in the legend instead of librrd's "nan"
+ * statistics; with data the statistics are there, and a group says it per
+ * series.
+ */
+static void
+test_graph_no_data(void **state)
+{
+	char full[128], empty[128], err[256], leg[4096];
+	struct rrd_sample s[24];
+	struct rrd_graph_series ser[2];
+	struct rrd_graph_opts o;
+	unsigned i;
+
+	(void)state;
+	snprintf(full, sizeof(full), "%s/full.rrd", dir);
+	snprintf(empty, sizeof(empty), "%s/empty.rrd", dir);
+	assert_true(rrdstore_ensure(full, STEP, T0, err, sizeof(err)) >= 0);
+	assert_true(rrdstore_ensure(empty, STEP, T0, err, sizeof(err)) >= 0);
+	for (i = 0; i < 24; i++) {
+		s[i].t = T0 + (time_t)(i + 1) * STEP;
+		s[i].bits = 2e6 + 1e5 * i;
+		s[i].packets = 100;
+		s[i].flows = 3;
+	}
+	assert_int_equal(rrdstore_update(full, s, 24, err, sizeof(err)), 24);
+
+	memset(&o, 0, sizeof(o));
+	memset(ser, 0, sizeof(ser));
+	o.title = "t";
+	o.width = 600;
+	o.height = 250;
+	o.series = ser;
+	o.nseries = 1;
+	ser[0].rrd = empty;
+	ser[0].label = "quiet";
+	o.start = T0;
+	o.end = T0 + 24 * STEP;
+	assert_true(graph_legend(&o, leg, sizeof(leg)) > 1000);
+	assert_non_null(strstr(leg, "No data in this period"));
+	assert_null(strstr(leg, "nan"));
+
+	ser[0].rrd = full;
+	assert_true(graph_legend(&o, leg, sizeof(leg)) > 1000);
+	assert_null(strstr(leg, "No data"));
+	assert_null(strstr(leg, "nan"));
+	assert_non_null(strstr(leg, "Maximum 4.30 Mb/s"));
+
+	/* a group: one series with data, one without */
+	o.stacked = 1;
+	o.nseries = 2;
+	ser[1].rrd = empty;
+	ser[1].label = "quiet";
+	ser[1].color = 0x59a14f;
+	ser[0].color = 0x4e79a7;
+	ser[0].label = "busy";
+	assert_true(graph_legend(&o, leg, sizeof(leg)) > 1000);
+	assert_null(strstr(leg, "nan"));
+	assert_non_null(strstr(leg, "no data in this period"));
+	assert_non_null(strstr(leg, "busy"));
+	assert_non_null(strstr(leg, "max"));
+}
+
 static void
 test_errors(void **state)
 {
@@ -164,6 +246,7 @@ main(void)
 		cmocka_unit_test(test_create_update_fetch),
 		cmocka_unit_test(test_broken_recreated),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_graph_no_data),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
