@@ -382,6 +382,28 @@ proto_exporter_get(const struct proto_ctx *ctx, unsigned i,
 }
 
 void
+proto_mark(struct proto_ctx *ctx, uint64_t now_ms)
+{
+	for (unsigned i = 0; i < ctx->nexp; i++) {
+		struct proto_exporter *e = ctx->exps[i];
+
+		if (e->last_mark_ms == 0) {
+			/* the first: the rate counts from now on */
+			e->info.mark_ms = now_ms;
+			e->info.mark_flows = e->info.flows;
+			e->info.mark_packets = e->info.packets;
+		} else {
+			e->info.mark_ms = e->last_mark_ms;
+			e->info.mark_flows = e->last_mark_flows;
+			e->info.mark_packets = e->last_mark_packets;
+		}
+		e->last_mark_ms = now_ms;
+		e->last_mark_flows = e->info.flows;
+		e->last_mark_packets = e->info.packets;
+	}
+}
+
+void
 proto_count_corrupt(struct proto_ctx *ctx, const struct proto_src *src)
 {
 	struct proto_exporter *e = proto_exporter_lookup(ctx, src, 0);

@@ -86,6 +86,10 @@ struct proto_exporter_info {
 	uint32_t	sampling;		/* exporter-wide interval, 0 = n/a */
 	unsigned	nsamplers;
 	uint64_t	last_seen_ms;
+	/* counters as they were at a mark taken at least one interval of
+	 * proto_mark() calls ago (mark_ms 0: none yet): the recent rate is
+	 * (flows - mark_flows) / (now - mark_ms) */
+	uint64_t	mark_ms, mark_flows, mark_packets;
 };
 
 /* Context-wide figures, as shown by `flowkeep status`. */
@@ -125,6 +129,10 @@ unsigned proto_expire(struct proto_ctx *ctx, uint64_t now_ms);
 unsigned proto_exporter_count(const struct proto_ctx *ctx);
 int proto_exporter_get(const struct proto_ctx *ctx, unsigned i,
     struct proto_exporter_info *out);
+
+/* Take a mark of every exporter's counters (the daemon does it every
+ * CONTROL_SAMPLE_S seconds) for proto_exporter_info's recent rates. */
+void proto_mark(struct proto_ctx *ctx, uint64_t now_ms);
 
 /* Count a datagram rejected before decoding (allow-list, size) against its
  * exporter when that exporter is already known; a source the allow-list

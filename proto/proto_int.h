@@ -59,6 +59,8 @@ struct proto_exporter {
 	struct proto_pending *pend_head, *pend_tail;
 	size_t		pend_bytes;
 	size_t		*pend_total;		/* the context's sum */
+	/* the newest mark (proto_mark); info.mark_* holds the one before */
+	uint64_t	last_mark_ms, last_mark_flows, last_mark_packets;
 };
 
 struct proto_ctx {

@@ -323,6 +323,7 @@ config_defaults(struct fk_config *c)
 	c->track_lateness = 2;
 	c->web_workers = 4;
 	c->web_timeout = 120;
+	c->sample_s = 30;
 	statuswarn_defaults(&c->warn);
 	set_str(c->listen[0].host, sizeof(c->listen[0].host), "0.0.0.0");
 	c->listen[0].port = FK_DEFAULT_PORT;
@@ -786,6 +787,12 @@ static int
 kw_stat_interval(struct parser *p)
 {
 	return arg_int(p, 0, 60, &p->c->stat_minutes);
+}
+
+static int
+kw_status_sample(struct parser *p)
+{
+	return arg_int(p, 1, 300, &p->c->sample_s);
 }
 
 static int
@@ -1267,6 +1274,7 @@ static const struct keyword top_keywords[] = {
 	{ "pidfile",		kw_pidfile },
 	{ "rotate-program",	kw_rotate_program },
 	{ "stat-interval",	kw_stat_interval },
+	{ "status-sample",	kw_status_sample },
 	{ "debug",		kw_debug },
 	{ "listen",		kw_listen },
 	{ "allow",		kw_allow },
@@ -1481,6 +1489,8 @@ print_process(const struct fk_config *c, FILE *fp)
 	print_str(fp, "pidfile", c->pidfile);
 	print_str(fp, "rotate-program", c->rotate_prog);
 	fprintf(fp, "stat-interval %d\n", c->stat_minutes);
+	if (c->sample_s != 30)	/* older canonical forms stay as they were */
+		fprintf(fp, "status-sample %d\n", c->sample_s);
 	fprintf(fp, "debug %d\n", c->debug);
 }
 
@@ -1590,6 +1600,9 @@ validate_ranges(const struct fk_config *c, char *err, size_t errlen)
 	else if (c->stat_minutes < 0 || c->stat_minutes > 60)
 		errf(err, errlen, "stat-interval must be 0..60, got %d",
 		    c->stat_minutes);
+	else if (c->sample_s < 1 || c->sample_s > 300)
+		errf(err, errlen, "status-sample must be 1..300, got %d",
+		    c->sample_s);
 	else if (c->batch < 1 || c->batch > 1024)
 		errf(err, errlen, "batch must be 1..1024, got %u", c->batch);
 	else if (c->control[0] == '\0')

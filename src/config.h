@@ -68,6 +68,9 @@ struct fk_config {
 	char		pidfile[FK_PATH_MAX];	/* [-p] "" = none */
 	char		rotate_prog[FK_PATH_MAX]; /* [-R] */
 	int		stat_minutes;		/* [-S] 0 = off */
+	int		sample_s;		/* status-sample: seconds
+						 * between counter samples
+						 * (rates, warnings) */
 	int		debug;			/* [-d] (>0: dry-run expiry) */
 
 	/* where to listen: the positional localip/remoteip/port adds one

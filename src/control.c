@@ -78,6 +78,58 @@ text_listeners(const struct control_src *s, FILE *fp)
 	}
 }
 
+static unsigned
+sample_s(const struct control_src *s)
+{
+	return s->sample_s > 0 ? s->sample_s : CONTROL_SAMPLE_S;
+}
+
+/* A recent rate: counters now and at an earlier time; -1 when the span is
+ * too short to say (under 1 s) or the counter went back (a restart). */
+static double
+rate_of(uint64_t v_now, uint64_t v_then, uint64_t now_ms, uint64_t then_ms,
+    uint64_t *span_s)
+{
+	if (then_ms == 0 || then_ms + 1000 > now_ms || v_then > v_now)
+		return -1;
+	*span_s = (now_ms - then_ms + 500) / 1000;
+	return (double)(v_now - v_then) * 1000.0 / (double)(now_ms - then_ms);
+}
+
+/* The daemon-wide sample to measure the recent rate from: the newest one
+ * at least one sampling interval old, else the oldest; -1 when none. */
+static int
+hist_base(const struct control_hist *h, uint64_t now_ms, unsigned sample_s)
+{
+	int best = -1;
+
+	for (unsigned i = 0; i < h->n; i++) {
+		unsigned k = (h->next + CONTROL_HIST - h->n + i) % CONTROL_HIST;
+
+		if (h->t_ms[k] > now_ms)
+			continue;
+		if (best == -1 || now_ms - h->t_ms[k] >= sample_s * 1000u)
+			best = (int)k;
+	}
+	return best;
+}
+
+/* "rate: 12.5 flows/s, 0.4 datagrams/s over the last 45 s" */
+static void
+text_rate(FILE *fp, const char *indent, uint64_t f_now, uint64_t f_then,
+    uint64_t d_now, uint64_t d_then, uint64_t now_ms, uint64_t then_ms)
+{
+	uint64_t span = 0;
+	double fr = rate_of(f_now, f_then, now_ms, then_ms, &span);
+	double dr = rate_of(d_now, d_then, now_ms, then_ms, &span);
+
+	if (fr < 0 || dr < 0)
+		fprintf(fp, "%srate: - (not measured yet)\n", indent);
+	else
+		fprintf(fp, "%srate: %.1f flows/s, %.1f datagrams/s over the "
+		    "last %" PRIu64 " s\n", indent, fr, dr, span);
+}
+
 static void
 text_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
     FILE *fp)
@@ -106,6 +158,8 @@ text_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
 		fprintf(fp, "-");
 	fprintf(fp, ", last seen %" PRIu64 "s ago\n",
 	    ago_s(now_ms, e->last_seen_ms));
+	text_rate(fp, "    ", e->flows, e->mark_flows, e->packets,
+	    e->mark_packets, now_ms, e->mark_ms);
 }
 
 static void
@@ -242,6 +296,7 @@ control_status_text(const struct control_src *s, FILE *fp)
 	struct proto_stats		ps;
 	uint64_t			now_ms = util_now_ms(), disk = 0;
 	unsigned			i, n;
+	int				b;
 	char				up[64];
 
 	text_warnings(s, now_ms, fp);
@@ -266,6 +321,9 @@ control_status_text(const struct control_src *s, FILE *fp)
 	    PRIu64 " flows, %" PRIu64 " corrupt, %" PRIu64 " refused, %"
 	    PRIu64 " kernel drops, disk %" PRIu64 " bytes\n", t.datagrams,
 	    t.bytes, t.flows, t.corrupt, t.refused, t.kernel_drops, disk);
+	if ((b = hist_base(&s->hist, now_ms, sample_s(s))) >= 0)
+		text_rate(fp, "", t.flows, s->hist.flows[b], t.datagrams,
+		    s->hist.datagrams[b], now_ms, s->hist.t_ms[b]);
 	proto_get_stats(s->proto, &ps);
 	fprintf(fp, "decoder: %u of %u exporters held, %" PRIu64 " evicted; "
 	    "%" PRIu64 " bytes waiting for templates (peak %" PRIu64 ", "
@@ -292,6 +350,24 @@ json_listeners(const struct control_src *s, FILE *fp)
 	fprintf(fp, "]");
 }
 
+/* ,"flows_per_s":N,"datagrams_per_s":N,"rate_span_s":N (null when not
+ * known yet) */
+static void
+json_rate(FILE *fp, uint64_t f_now, uint64_t f_then, uint64_t d_now,
+    uint64_t d_then, uint64_t now_ms, uint64_t then_ms)
+{
+	uint64_t span = 0;
+	double fr = rate_of(f_now, f_then, now_ms, then_ms, &span);
+	double dr = rate_of(d_now, d_then, now_ms, then_ms, &span);
+
+	if (fr < 0 || dr < 0)
+		fprintf(fp, ",\"flows_per_s\":null,\"datagrams_per_s\":null,"
+		    "\"rate_span_s\":null");
+	else
+		fprintf(fp, ",\"flows_per_s\":%.3f,\"datagrams_per_s\":%.3f,"
+		    "\"rate_span_s\":%" PRIu64, fr, dr, span);
+}
+
 static void
 json_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
     FILE *fp)
@@ -311,11 +387,14 @@ json_exporter(const struct proto_exporter_info *e, uint64_t now_ms,
 	    ",\"seq_resets\":%" PRIu64 ",\"templates\":%u,\"pending\":%u,\"pending_expired\":%" PRIu64
 	    ",\"pending_dropped\":%" PRIu64 ",\"templates_evicted\":%" PRIu64
 	    ",\"sampling\":%" PRIu32 ",\"samplers\":%u,\"last_seen_s_ago\":%"
-	    PRIu64 "}", e->packets, e->flows, e->lost, e->lost_packets,
+	    PRIu64, e->packets, e->flows, e->lost, e->lost_packets,
 	    e->corrupt, e->bad_flowsets, e->seq_resets, e->templates,
 	    e->pending,
 	    e->pending_expired, e->pending_dropped, e->templates_evicted,
 	    e->sampling, e->nsamplers, ago_s(now_ms, e->last_seen_ms));
+	json_rate(fp, e->flows, e->mark_flows, e->packets, e->mark_packets,
+	    now_ms, e->mark_ms);
+	fputc('}', fp);
 }
 
 static void
@@ -356,6 +435,7 @@ control_status_json(const struct control_src *s, FILE *fp)
 	struct proto_stats		ps;
 	uint64_t			now_ms = util_now_ms(), disk = 0;
 	unsigned			i, n, k = 0;
+	int				b;
 
 	fputc('{', fp);
 	json_warnings(s, now_ms, fp);
@@ -392,8 +472,13 @@ control_status_json(const struct control_src *s, FILE *fp)
 	fprintf(fp, ",\"totals\":{\"datagrams\":%" PRIu64 ",\"bytes\":%"
 	    PRIu64 ",\"flows\":%" PRIu64 ",\"corrupt\":%" PRIu64
 	    ",\"refused\":%" PRIu64 ",\"kernel_drops\":%" PRIu64
-	    ",\"disk_bytes\":%" PRIu64 "}}\n", t.datagrams, t.bytes, t.flows,
+	    ",\"disk_bytes\":%" PRIu64, t.datagrams, t.bytes, t.flows,
 	    t.corrupt, t.refused, t.kernel_drops, disk);
+	b = hist_base(&s->hist, now_ms, sample_s(s));
+	json_rate(fp, t.flows, b >= 0 ? s->hist.flows[b] : 0, t.datagrams,
+	    b >= 0 ? s->hist.datagrams[b] : 0, now_ms,
+	    b >= 0 ? s->hist.t_ms[b] : 0);
+	fprintf(fp, "}}\n");
 }
 
 /* ------------------------------------------------------------ requests */
@@ -615,7 +700,7 @@ control_init_mode(struct event_base *base, const char *path,
 	control_sample(src, util_now_ms());
 	ctl->sampler = event_new(base, -1, EV_PERSIST, ctl_on_sample, ctl);
 	if (ctl->sampler != NULL) {
-		struct timeval tv = { CONTROL_SAMPLE_S, 0 };
+		struct timeval tv = { (time_t)sample_s(src), 0 };
 
 		event_add(ctl->sampler, &tv);
 	}

@@ -32,6 +32,7 @@ struct control;
 struct control_hist {
 	uint64_t	t_ms[CONTROL_HIST];
 	uint64_t	drops[CONTROL_HIST];
+	uint64_t	flows[CONTROL_HIST], datagrams[CONTROL_HIST];
 	unsigned	n, next;
 };
 
@@ -48,6 +49,7 @@ struct control_src {
 	int			 (*reload)(void *arg, char *err, size_t errlen);
 	void			*arg;
 	const struct statuswarn_limits *warn;	/* NULL = defaults */
+	unsigned		 sample_s;	/* 0 = CONTROL_SAMPLE_S */
 	struct control_hist	 hist;		/* kept by control.c */
 };
 

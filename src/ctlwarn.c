@@ -22,6 +22,10 @@ control_sample(struct control_src *s, uint64_t now_ms)
 	collector_get_totals(s->coll, &t);
 	h->t_ms[h->next] = now_ms;
 	h->drops[h->next] = t.kernel_drops;
+	h->flows[h->next] = t.flows;
+	h->datagrams[h->next] = t.datagrams;
+	if (s->proto != NULL)
+		proto_mark(s->proto, now_ms);
 	h->next = (h->next + 1) % CONTROL_HIST;
 	if (h->n < CONTROL_HIST)
 		h->n++;

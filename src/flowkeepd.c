@@ -644,6 +644,7 @@ control_start(struct daemon *d)
 	d->src.coll = d->coll;
 	d->src.proto = d->proto;
 	d->src.start_ms = d->start_ms;
+	d->src.sample_s = (unsigned)d->cfg.sample_s;
 	d->src.rotate = daemon_rotate;
 	d->src.reload = daemon_reload;
 	d->src.arg = d;

@@ -40,6 +40,7 @@ enum cell {
 	C_AGO,		/* seconds: "12s ago", "3m05s ago" */
 	C_LOSS,		/* an exporter's loss: lost / (seen + lost) */
 	C_IDS,		/* an array of numbers, comma separated */
+	C_RATE,		/* a number per second, one decimal; "-": not yet */
 };
 
 struct column {
@@ -52,6 +53,7 @@ static const struct column exporter_cols[] = {
 	{ "Exporter", "address", C_TEXT }, { "Version", "version", C_NUM },
 	{ "Source IDs", "source_ids", C_IDS },
 	{ "Packets", "packets", C_NUM }, { "Flows", "flows", C_NUM },
+	{ "Flows/s", "flows_per_s", C_RATE },
 	{ "Lost flows", "lost", C_NUM },
 	{ "Lost packets", "lost_packets", C_NUM },
 	{ "Loss", NULL, C_LOSS }, { "Corrupt", "corrupt", C_NUM },
@@ -167,6 +169,12 @@ put_cell(FILE *fp, const struct jsonrd_val *row, const struct column *c)
 	case C_LOSS:
 		put_loss(fp, row);
 		break;
+	case C_RATE:
+		if (s != NULL && s[0] >= '0' && s[0] <= '9')
+			fprintf(fp, "%.1f", strtod(s, NULL));
+		else
+			fputs("-", fp);
+		break;
 	case C_IDS:
 		if (jsonrd_len(v) == 0)
 			fputs("-", fp);
@@ -253,7 +261,10 @@ totals(FILE *fp, const struct jsonrd_val *root)
 {
 	static const struct column cols[] = {
 		{ "Datagrams", "datagrams", C_NUM }, { "Bytes", "bytes", C_NUM },
-		{ "Flows", "flows", C_NUM }, { "Corrupt", "corrupt", C_NUM },
+		{ "Flows", "flows", C_NUM },
+		{ "Flows/s", "flows_per_s", C_RATE },
+		{ "Datagrams/s", "datagrams_per_s", C_RATE },
+		{ "Corrupt", "corrupt", C_NUM },
 		{ "Refused", "refused", C_NUM },
 		{ "Kernel drops", "kernel_drops", C_NUM },
 		{ "Disk", "disk_bytes", C_BYTES }, { NULL, NULL, 0 },

@@ -36,7 +36,8 @@
 	"\"source_ids\":[0,7],\"packets\":10,\"flows\":99,\"lost\":1," \
 	"\"lost_packets\":0,\"corrupt\":0,\"bad_flowsets\":0," \
 	"\"seq_resets\":0,\"templates\":0,\"pending\":0,\"sampling\":0," \
-	"\"samplers\":0,\"last_seen_s_ago\":65}]," \
+	"\"samplers\":0,\"last_seen_s_ago\":65,\"flows_per_s\":12.345," \
+	"\"datagrams_per_s\":0.5,\"rate_span_s\":31}]," \
 	"\"devices\":[{\"name\":\"\",\"directory\":\"var/flows\"," \
 	"\"open_file\":\"tmp-v05.2026-11-29.0500\",\"open_file6\":\"\"," \
 	"\"version\":5,\"flows_open\":70,\"flows_open6\":0," \
@@ -44,7 +45,8 @@
 	"\"trackings\":[],\"rrd_errors\":0," \
 	"\"totals\":{\"datagrams\":10,\"bytes\":4000,\"flows\":99," \
 	"\"corrupt\":0,\"refused\":0,\"kernel_drops\":3," \
-	"\"disk_bytes\":3145728}}\n"
+	"\"disk_bytes\":3145728,\"flows_per_s\":null," \
+	"\"datagrams_per_s\":null,\"rate_span_s\":null}}\n"
 
 static char sockpath[108];
 
@@ -90,6 +92,7 @@ status_tables(void)
 	has(&o, "<table class=\"rpt status\" id=\"exporters\">");
 	has(&o, "<tr><td>127.0.7.1</td><td class=\"num\">5</td><td>0,7</td>"
 	    "<td class=\"num\">10</td><td class=\"num\">99</td>"
+	    "<td class=\"num\">12.3</td>"
 	    "<td class=\"num\">1</td><td class=\"num\">0</td>"
 	    "<td class=\"num\">1.00 %</td>");
 	has(&o, "<td class=\"num\">1m05s ago</td>");
@@ -99,6 +102,9 @@ status_tables(void)
 	    "<td class=\"num\">3.0 MiB</td>");
 	has(&o, "<p class=\"note\" id=\"no-trackings\">None.</p>");
 	has(&o, "id=\"totals\"");
+	/* rates not known yet: a dash, not 0 */
+	has(&o, "<td class=\"num\">99</td><td class=\"num\">-</td>"
+	    "<td class=\"num\">-</td>");
 	web_out_free(&o);
 }
 
