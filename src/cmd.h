@@ -70,6 +70,10 @@ int cmd_report(int argc, char **argv);
  * tmp- name to its final name (cmd_recover.c, doc/faults.md). */
 int cmd_recover(int argc, char **argv);
 
+/* `flowkeep clickhouse schema [...]`: the ClickHouse side
+ * (cmd_clickhouse.c, doc/clickhouse.md). */
+int cmd_clickhouse(int argc, char **argv);
+
 /* Print "usage: flowkeep <usage of cmd>" on stderr; returns 2. */
 int cmd_usage(const char *cmd);
 

@@ -83,6 +83,10 @@ static const struct command commands[] = {
 	    "[--output text|csv|json] [--config FILE] [FILE|DIR]...",
 	    "draw a tracking, a group, or stored flows over time as a PNG "
 	    "(doc/graphs.md)" },
+	{ "clickhouse", cmd_clickhouse, "clickhouse schema [--cluster NAME] "
+	    "[--on-cluster] [--db DB] [--table LOCAL] [--dist-table DIST] "
+	    "[--ttl-days N | --no-ttl]",
+	    "print the ClickHouse tables' DDL (doc/clickhouse.md)" },
 	{ "help", cmd_help, "help", "this list" },
 	{ "version", cmd_version, "version", "print the version" },
 };
