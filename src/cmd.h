@@ -27,6 +27,9 @@ int cmd_watch_opt(int argc, char **argv, int *i, unsigned *secs);
  * [--from ADDR] [--loop N]`: send flow files as NetFlow datagrams. */
 int cmd_replay(int argc, char **argv);
 
+/* `flowkeep index [FILE|DIR]... [--from T] [--to T] ...`: build column
+ * index sidecars for closed flow files (cmd_index.c). */
+int cmd_index(int argc, char **argv);
 /* `flowkeep reload [--socket PATH]`: the daemon rereads its configuration
  * and trackings (like SIGHUP). */
 int cmd_reload(int argc, char **argv);

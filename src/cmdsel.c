@@ -40,6 +40,10 @@ cmdsel_arg(struct cmdsel *cs, int argc, char **argv, int *i)
 		cs->so.include_tmp = 1;
 		return 1;
 	}
+	if (strcmp(a, "--no-index") == 0) {
+		cs->no_index = 1;
+		return 1;
+	}
 #define VAL(name) ((rc = cmd_optval(argc, argv, i, name, &v)) != 0)
 	if (VAL("--from")) {
 		if (rc == -1)
@@ -57,6 +61,12 @@ cmdsel_arg(struct cmdsel *cs, int argc, char **argv, int *i)
 		if (rc == -1)
 			goto missing;
 		cs->config = v;
+		return 1;
+	}
+	if (VAL("--index-dir")) {
+		if (rc == -1)
+			goto missing;
+		cs->index_dir = v;
 		return 1;
 	}
 	if (VAL("--filter")) {

@@ -13,6 +13,9 @@
  *   --tmp                  also read the open tmp- files
  *   --threads N            reader threads (0 = one per CPU)
  *   --filter EXPR          filter expression (doc/filters.md)
+ *   --index-dir DIR        column index sidecars (doc/column-index.md;
+ *                          default CMDSEL_INDEX_DIR)
+ *   --no-index             read the flow files, never a sidecar
  *
  * With no paths: the data trees when a window or --device is given, else
  * standard input (like flow-print).
@@ -24,6 +27,7 @@
 #include "source.h"
 
 #define CMDSEL_MAX_PATHS	4096
+#define CMDSEL_INDEX_DIR	"var/index"	/* beside var/flows */
 
 struct fk_config;
 
@@ -33,6 +37,8 @@ struct cmdsel {
 	char		*owned[CMDSEL_MAX_PATHS];	/* built roots */
 	unsigned	 nowned;
 	const char	*from, *to, *config, *filter_expr;
+	const char	*index_dir;		/* NULL = CMDSEL_INDEX_DIR */
+	int		 no_index;
 	const char	*devices[32];
 	unsigned	 ndevices;
 	struct src_opts	 so;

@@ -151,6 +151,8 @@ cmdsel_resolve(struct cmdsel *cs, char *err, size_t errlen)
 			return -1;
 	} else if (cs->npaths == 0)
 		cmdsel_add_path(cs, "-");
+	cs->so.index_dir = cs->no_index ? NULL : cs->index_dir != NULL ?
+	    cs->index_dir : CMDSEL_INDEX_DIR;
 	if (cs->filter_expr != NULL && (cs->filter = filter_compile(
 	    cs->filter_expr, NULL, msg, sizeof(msg))) == NULL) {
 		snprintf(err, errlen, "--filter: %s", msg);

@@ -449,6 +449,47 @@ grow(void *arrp, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
+uint32_t
+filter_uses(const struct filter *f)
+{
+	static const uint32_t num[FLD_COUNT] = {
+		[FLD_PORT] = FR_HAS_PORTS, [FLD_AS] = FR_HAS_AS,
+		[FLD_IF] = FR_HAS_IFINDEX, [FLD_PROTO] = FR_HAS_PROTO,
+		[FLD_TOS] = FR_HAS_TOS, [FLD_FLAGS] = FR_HAS_TCPFLAGS,
+		[FLD_ENGTYPE] = FR_HAS_ENGINE, [FLD_ENGID] = FR_HAS_ENGINE,
+		[FLD_BYTES] = FR_HAS_OCTETS, [FLD_PACKETS] = FR_HAS_PACKETS,
+		[FLD_DURATION] = FR_HAS_TIMES,
+		[FLD_BPS] = FR_HAS_TIMES | FR_HAS_OCTETS,
+		[FLD_PPS] = FR_HAS_TIMES | FR_HAS_PACKETS,
+	};
+	static const uint32_t addr[] = {
+		[AFLD_IP] = FR_HAS_SRCADDR | FR_HAS_DSTADDR,
+		[AFLD_NEXTHOP] = FR_HAS_NEXTHOP,
+		[AFLD_EXPORTER] = FILTER_USES_EXPORTER,
+	};
+	uint32_t m = 0;
+
+	for (size_t i = 0; f != NULL && i < f->nnodes; i++) {
+		const struct fnode *n = &f->nodes[i];
+
+		m |= n->need;
+		switch (n->op) {
+		case OP_NUM:
+		case OP_NSET:
+			m |= n->fld < FLD_COUNT ? num[n->fld] : UINT32_MAX;
+			break;
+		case OP_ADDR:
+		case OP_PSET:
+			m |= n->fld <= AFLD_EXPORTER ? addr[n->fld] :
+			    UINT32_MAX;
+			break;
+		default:
+			break;
+		}
+	}
+	return m;
+}
+
 void
 filter_free(struct filter *f)
 {

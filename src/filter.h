@@ -45,6 +45,14 @@ int filter_match(const struct filter *f, const struct flowrec *r);
 void filter_free(struct filter *f);
 
 /*
+ * The fields the filter reads, as FR_HAS_* bits plus FILTER_USES_EXPORTER
+ * (the exporter address has no bit): a reader that can leave fields out
+ * (the column index) loads these.  0 for NULL or a filter of constants.
+ */
+#define FILTER_USES_EXPORTER	0x80000000u
+uint32_t filter_uses(const struct filter *f);
+
+/*
  * The canonical text of a compiled filter (saved filters expanded, numbers
  * in one spelling, lists sorted); it compiles back to the same program.
  * Returns the length of the whole text, like snprintf.

@@ -30,7 +30,7 @@ struct command {
 /* The selection options of the listing commands (cmdsel.h). */
 #define SEL_USAGE	"[FILE|DIR|-]... [--from T] [--to T] " \
 	"[--rule any|start|end|all] [--device NAME] [--config FILE] [--tmp] " \
-	"[--threads N] [--filter EXPR]"
+	"[--threads N] [--filter EXPR] [--index-dir DIR] [--no-index]"
 
 static const struct command commands[] = {
 	{ "status", cmd_status, "status [--json] [--watch [SECONDS]] [--socket PATH]",
@@ -57,6 +57,11 @@ static const struct command commands[] = {
 	    "merge flows into one flow-tools stream (like flow-cat)" },
 	{ "header", cmd_header, "header [FILE|-]...",
 	    "print flow file headers (like flow-header)" },
+	{ "index", cmd_index, "index [FILE|DIR]... [--from T] [--to T] "
+	    "[--device NAME] [--config FILE] [--index-dir DIR] [--threads N] "
+	    "[--force] [-v]",
+	    "build column index sidecars for fast reports "
+	    "(doc/column-index.md)" },
 	{ "recover", cmd_recover, "recover FILE...",
 	    "finish flow files left open by a crash (doc/faults.md)" },
 	{ "reload", cmd_reload, "reload [--socket PATH]",

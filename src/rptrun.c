@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/colidx.h"
+
 #include "cmdsel.h"
 #include "names.h"
 #include "render.h"
@@ -666,6 +668,49 @@ window(const struct rctx *c, uint64_t from_ms, uint64_t to_ms)
 	return 0;
 }
 
+/*
+ * The fields report d reads beside the times, counters, families and
+ * sampling (colidx_need() adds those), as FR_HAS_* bits and COLIDX_U_*:
+ * a column index then loads only these.  test_colidx_reports.sh checks
+ * every report both ways.
+ */
+static uint32_t
+report_uses(const struct rpt_def *d)
+{
+	static const struct {
+		const char	*name;
+		uint32_t	 uses;
+	} t[] = {
+		{ "summary", COLIDX_U_EXPORT }, { "short", COLIDX_U_EXPORT },
+		{ "pktsize", 0 }, { "packets", 0 }, { "octets", 0 },
+		{ "dstport", FR_HAS_PORTS | FR_HAS_PROTO },
+		{ "srcport", FR_HAS_PORTS | FR_HAS_PROTO },
+		{ "port", FR_HAS_PORTS | FR_HAS_PROTO },
+		{ "dstip", FR_HAS_DSTADDR }, { "srcip", FR_HAS_SRCADDR },
+		{ "dstip6", FR_HAS_DSTADDR }, { "srcip6", FR_HAS_SRCADDR },
+		{ "proto", FR_HAS_PROTO }, { "tos", FR_HAS_TOS },
+		{ "nexthop", FR_HAS_NEXTHOP }, { "nexthop6", FR_HAS_NEXTHOP },
+		{ "inif", FR_HAS_IFINDEX }, { "outif", FR_HAS_IFINDEX },
+		{ "if-pair", FR_HAS_IFINDEX },
+		{ "srcas", FR_HAS_AS }, { "dstas", FR_HAS_AS },
+		{ "as-pair", FR_HAS_AS },
+		{ "exporter", COLIDX_U_EXPORTER },
+		{ "engine-id", FR_HAS_ENGINE }, { "engine-type", FR_HAS_ENGINE },
+		{ "srctag", FR_HAS_TAGS }, { "dsttag", FR_HAS_TAGS },
+		{ "tag-pair", FR_HAS_TAGS },
+	};
+	const uint32_t both = FR_HAS_SRCADDR | FR_HAS_DSTADDR;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].name, d->name) == 0)
+			return t[i].uses;
+	if (d->col[0] == RPT_C_IP4 || d->col[0] == RPT_C_IP6)
+		return both;		/* the pairs, "ip", "ip6" */
+	if (d->col[0] == RPT_C_PFX4 || d->col[0] == RPT_C_PFX6)
+		return both | FR_HAS_MASK;
+	return UINT32_MAX;		/* not known: every column */
+}
+
 int
 rptrun_run(const struct rptrun_opts *o, struct cmdsel *cs, FILE *fp)
 {
@@ -683,6 +728,10 @@ rptrun_run(const struct rptrun_opts *o, struct cmdsel *cs, FILE *fp)
 	pc.f = cs->filter;
 	cs->so.each = pcount_batch;
 	cs->so.each_arg = &pc;
+	cs->so.need = colidx_need(report_uses(o->d) |
+	    (filter_uses(cs->filter) & ~FILTER_USES_EXPORTER) |
+	    (filter_uses(cs->filter) & FILTER_USES_EXPORTER ?
+	    COLIDX_U_EXPORTER : 0));
 	if (open_names(&c) == -1) {
 		close_names(&c);
 		return 1;

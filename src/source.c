@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "storage/colidx.h"
 #include "storage/ftreader.h"
 #include "storage/layout.h"
 
@@ -67,6 +69,7 @@ struct slot {
 	unsigned	 queued;
 	int		 done;		/* worker finished this file */
 	int		 failed;
+	int		 indexed;	/* read from its column index */
 	char		*warn;		/* messages, '\n' separated */
 };
 
@@ -96,7 +99,7 @@ struct src {
 	unsigned	 nthr;
 	int		 started;
 
-	unsigned	 nread, nfailed;
+	unsigned	 nread, nfailed, nindexed;
 	struct flowrec	 one;		/* for src_next */
 	const struct flowrec *pend;
 	unsigned	 npend;
@@ -527,6 +530,125 @@ next_rec(struct ftr *r, int fast, int be, struct flowrec *out)
 	return 1;
 }
 
+/* Keep the flows of recs[0..n) that the window rule passes. */
+static unsigned
+keep_window(const struct src *s, struct flowrec *recs, unsigned n)
+{
+	unsigned k = 0;
+
+	for (unsigned j = 0; j < n; j++)
+		if (src_match(&s->o, &recs[j])) {
+			if (k != j)
+				recs[k] = recs[j];
+			k++;
+		}
+	return k;
+}
+
+/* The flows of an open sidecar, like read_file() does for the file. */
+static void
+read_index(struct src *s, unsigned i, unsigned thr, struct colidx *x)
+{
+	struct slot *sl = &s->slots[i];
+	struct flowrec *own = NULL;
+	struct batch *b = NULL;
+	int rc = 1, win = has_window(&s->o), stopped = 0;
+	char err[600];
+
+	if (s->o.each != NULL && (own = calloc(SRC_EACH_MAX,
+	    sizeof(*own))) == NULL)
+		rc = -2;
+	while (rc > 0) {
+		if (own != NULL) {
+			unsigned n;
+
+			if ((rc = colidx_read(x, own, SRC_EACH_MAX)) <= 0)
+				break;
+			n = win ? keep_window(s, own, (unsigned)rc) :
+			    (unsigned)rc;
+			if (n > 0)
+				s->o.each(s->o.each_arg, thr, own, n);
+			continue;
+		}
+		pthread_mutex_lock(&s->mu);
+		b = get_batch(s);
+		pthread_mutex_unlock(&s->mu);
+		if (b == NULL) {
+			rc = -2;
+			break;
+		}
+		memset(b->recs, 0, sizeof(b->recs));
+		if ((rc = colidx_read(x, b->recs, SRC_BATCH)) <= 0)
+			break;
+		b->n = win ? keep_window(s, b->recs, (unsigned)rc) :
+		    (unsigned)rc;
+		if (b->n == 0) {
+			pthread_mutex_lock(&s->mu);
+			b->next = s->free;
+			s->free = b;
+			pthread_mutex_unlock(&s->mu);
+			b = NULL;
+			continue;
+		}
+		stopped = put_batch(s, i, b) == -1;
+		b = NULL;
+		if (stopped)
+			break;
+	}
+	free(own);
+	pthread_mutex_lock(&s->mu);
+	if (b != NULL) {
+		b->next = s->free;
+		s->free = b;
+	}
+	if (!stopped && rc < 0) {
+		snprintf(err, sizeof(err), "%s: column index: %s",
+		    s->files[i].path, rc == -2 ? "out of memory" :
+		    colidx_error(x));
+		slot_warn(sl, err);
+		sl->failed = 1;
+	}
+	sl->indexed = 1;
+	sl->done = 1;
+	if (i == s->cur)
+		pthread_cond_broadcast(&s->cv_data);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/*
+ * Read file i from its sidecar when it has a valid one: 1 done, 0 not
+ * (read the file; a damaged sidecar is reported first).
+ */
+static int
+try_index(struct src *s, unsigned i, unsigned thr)
+{
+	const struct sfile *f = &s->files[i];
+	char ip[PATH_MAX + 512], err[300], msg[3 * PATH_MAX];
+	struct colidx_stamp st;
+	struct colidx *x;
+
+	if (s->o.index_dir == NULL || f->kind == LAYOUT_TMP ||
+	    f->kind == LAYOUT_TMP6 || strcmp(f->path, "-") == 0 ||
+	    colidx_stamp_of(f->path, &st) == -1 ||
+	    colidx_path(ip, sizeof(ip), s->o.index_dir, f->path) == -1)
+		return 0;
+	switch (colidx_open(ip, &st, s->o.need, &x, err, sizeof(err))) {
+	case COLIDX_OK:
+		read_index(s, i, thr, x);
+		colidx_close(x);
+		return 1;
+	case COLIDX_BAD:
+		snprintf(msg, sizeof(msg), "%s: damaged column index %s (%s): "
+		    "reading the file instead", f->path, ip, err);
+		pthread_mutex_lock(&s->mu);
+		slot_warn(&s->slots[i], msg);
+		pthread_mutex_unlock(&s->mu);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 static void
 read_file(struct src *s, unsigned i, unsigned thr)
 {
@@ -542,6 +664,8 @@ read_file(struct src *s, unsigned i, unsigned thr)
 	char fin[LAYOUT_PATH_MAX + 256];
 	const char *w;
 
+	if (try_index(s, i, thr))
+		return;
 	r = ftr_open(s->files[i].path, err, sizeof(err));
 	if (r == NULL && (s->files[i].kind == LAYOUT_TMP ||
 	    s->files[i].kind == LAYOUT_TMP6) &&
@@ -756,6 +880,7 @@ src_next_batch(struct src *s, const struct flowrec **recs, unsigned *n)
 			s->nfailed++;
 		else
 			s->nread++;
+		s->nindexed += sl->indexed && !sl->failed;
 		s->cur++;
 		pthread_cond_broadcast(&s->cv_space);	/* a new exempt slot */
 		if (sl->warn != NULL) {
@@ -789,6 +914,12 @@ unsigned
 src_failed(const struct src *s)
 {
 	return s->nfailed;
+}
+
+unsigned
+src_indexed(const struct src *s)
+{
+	return s->nindexed;
 }
 
 unsigned

@@ -54,6 +54,15 @@ struct src_opts {
 	void		(*each)(void *arg, unsigned thread,
 			    const struct flowrec *recs, unsigned n);
 	void		*each_arg;
+	/*
+	 * Column index sidecars (storage/colidx.h): with index_dir set, a
+	 * closed file with a valid sidecar there is read from it, only the
+	 * columns in need (a colidx_need() mask, 0 = all; fields outside it
+	 * are zero in the flows given).  A stale sidecar is passed over; a
+	 * damaged one is reported through warn and the file read instead.
+	 */
+	const char	*index_dir;
+	uint64_t	 need;
 };
 
 #define SRC_MAXTHR	16	/* reader threads at most */
@@ -98,6 +107,9 @@ void src_decode_v5(const uint8_t *p, int be, struct flowrec *o);
 /* Files read, and files that failed (reported through warn). */
 unsigned src_files(const struct src *s);
 unsigned src_failed(const struct src *s);
+
+/* Files of those read that were read from their column index. */
+unsigned src_indexed(const struct src *s);
 
 void src_close(struct src *s);
 

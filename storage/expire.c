@@ -9,11 +9,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "colidx.h"
 #include "expire.h"
 #include "layout.h"
 #include "ftreader.h"
@@ -29,6 +31,7 @@ struct exp_ent {
 
 struct expire {
 	char		*root;
+	char		*index_dir;	/* sidecars, NULL = none */
 	unsigned	 max_files;
 	uint64_t	 max_bytes;
 	int		 dry_run;
@@ -56,6 +59,16 @@ expire_new(const char *root, unsigned max_files, uint64_t max_bytes,
 	return e;
 }
 
+int
+expire_set_index(struct expire *e, const char *index_dir)
+{
+	free(e->index_dir);
+	e->index_dir = NULL;
+	if (index_dir != NULL && (e->index_dir = strdup(index_dir)) == NULL)
+		return -1;
+	return 0;
+}
+
 static void
 clear(struct expire *e)
 {
@@ -75,6 +88,7 @@ expire_free(struct expire *e)
 	clear(e);
 	free(e->ents);
 	free(e->root);
+	free(e->index_dir);
 	free(e);
 }
 
@@ -188,11 +202,15 @@ static void
 drop_oldest(struct expire *e, int why, expire_cb cb, void *arg)
 {
 	struct exp_ent *x = &e->ents[e->head];
-	char full[8192];
+	char full[8192], ip[PATH_MAX + 8192];
 
 	snprintf(full, sizeof(full), "%s/%s", e->root, x->relpath);
-	if (!e->dry_run)
+	if (!e->dry_run) {
+		if (e->index_dir != NULL && colidx_path(ip, sizeof(ip),
+		    e->index_dir, full) == 0)
+			unlink(ip);
 		unlink(full);
+	}
 	if (cb != NULL)
 		cb(arg, x->relpath, why);
 	e->bytes -= x->size;

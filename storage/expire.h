@@ -20,6 +20,10 @@ struct expire *expire_new(const char *root, unsigned max_files,
     uint64_t max_bytes, int dry_run);
 void expire_free(struct expire *e);
 
+/* Also delete each expired file's column index sidecar below index_dir
+ * (storage/colidx.h); NULL = none.  0, or -1 when out of memory. */
+int expire_set_index(struct expire *e, const char *index_dir);
+
 /* Scan root (up to 50 levels); returns files listed or -1. */
 long expire_scan(struct expire *e);
 

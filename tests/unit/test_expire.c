@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "storage/colidx.h"
 #include "storage/expire.h"
 #include "storage/ftwriter.h"
 #include "storage/layout.h"
@@ -246,6 +247,33 @@ test_parse_size(void **state)
 	assert_int_equal(expire_parse_size("18446744073709551615G", &v), -1);
 }
 
+/* Expiry deletes a file's column index sidecar with it, and only its. */
+static void
+test_sidecars_go_too(void **state)
+{
+	char idx[600], a[600], c[600], pa[1400], pc[1400], err[256];
+	struct expire *e;
+	struct stat st;
+
+	(void)state;
+	snprintf(idx, sizeof(idx), "%s/index", root);
+	snprintf(a, sizeof(a), "%s/2026/2026-11/2026-11-27/ft-v05.a", root);
+	snprintf(c, sizeof(c), "%s/2026/2026-11/2026-11-28/ft-v05.c", root);
+	assert_int_equal(colidx_path(pa, sizeof(pa), idx, a), 0);
+	assert_int_equal(colidx_path(pc, sizeof(pc), idx, c), 0);
+	assert_int_equal(colidx_build(a, pa, err, sizeof(err)), 1);
+	assert_int_equal(colidx_build(c, pc, err, sizeof(err)), 10);
+	e = expire_new(root, 4, 0, 0);
+	assert_non_null(e);
+	assert_int_equal(expire_set_index(e, idx), 0);
+	assert_int_equal(expire_scan(e), 5);
+	assert_int_equal(expire_run(e, 0, NULL, NULL), 1);
+	assert_false(exists("2026/2026-11/2026-11-27/ft-v05.a"));
+	assert_int_equal(stat(pa, &st), -1);	/* gone with its file */
+	assert_int_equal(stat(pc, &st), 0);	/* the kept file's stays */
+	expire_free(e);
+}
+
 int
 main(void)
 {
@@ -253,6 +281,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scan_and_count_limit,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_size_limit_open_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sidecars_go_too,
 		    setup, teardown),
 		cmocka_unit_test(test_add_keeps_order),
 		cmocka_unit_test(test_parse_size),

@@ -1,0 +1,296 @@
+/*
+ * test_colidx.c - column index sidecars (storage/colidx.h): records
+ * written and read back equal field for field over several groups (IPv4
+ * and IPv6, constant and varying columns, 64-bit counters); a need mask
+ * loads only its columns and leaves the others alone; a stale stamp,
+ * truncation at every length and flipped bytes are refused; a sidecar
+ * built from a flow file gives what ftr_next() gives.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "storage/colidx.h"
+#include "storage/ftreader.h"
+#include "storage/ftwriter.h"
+
+#define NREC	(2 * COLIDX_GROUP + 1234)	/* three groups */
+
+static uint64_t rs = 12345;
+
+static uint32_t
+rnd(void)
+{
+	rs = rs * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rs >> 33);
+}
+
+static void
+mkrec(struct flowrec *r, unsigned i)
+{
+	memset(r, 0, sizeof(*r));
+	r->first_ms = 1700000000000ull + i * 7 + rnd() % 1000;
+	r->last_ms = r->first_ms + rnd() % 60000;
+	r->recv_ms = r->last_ms + 5;
+	r->packets = rnd() % 3 == 0 ? (uint64_t)rnd() << 20 : rnd() % 100;
+	r->octets = r->packets * 40 + rnd() % 1500;
+	r->exp_secs = 1700000000 + i / 1000;
+	r->uptime_ms = 12345;
+	r->sampling = 1;
+	r->in_if = rnd() % 8;
+	r->out_if = 70000;		/* above 16 bits, constant */
+	r->src_as = rnd() % 2 ? 4200000000u : 65000;
+	r->fields = FR_HAS_PACKETS | FR_HAS_OCTETS | FR_HAS_SRCADDR;
+	r->version = 9;
+	r->sport = (uint16_t)rnd();
+	r->dport = 443;
+	r->proto = 6;
+	r->tcp_flags = (uint8_t)rnd();
+	if (i % 5 == 0) {		/* some IPv6 flows */
+		r->af = FR_AF_INET6;
+		for (unsigned k = 0; k < 16; k++)
+			r->src.v6[k] = (uint8_t)rnd();
+		r->dst.v6[0] = 0x20;
+		r->dst.v6[15] = (uint8_t)i;
+	} else {
+		r->af = FR_AF_INET;
+		r->src.v4 = 0x0a010000u | (rnd() & 0xffff);
+		r->dst.v4 = 0xc0000200u | (i & 0xff);
+	}
+	r->exp_af = FR_AF_INET;
+	r->exporter.v4 = 0x7f000001u;
+}
+
+static uint8_t *
+build(struct flowrec *recs, size_t n, const struct colidx_stamp *st,
+    size_t *len)
+{
+	char path[] = "/tmp/test_colidx.XXXXXX";
+	int fd = mkstemp(path);
+	struct colidx_w *w;
+	struct stat sb;
+	uint8_t *buf;
+
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_non_null(w = colidx_wnew(fd));
+	/* in uneven pieces */
+	for (size_t i = 0; i < n;) {
+		size_t k = 1 + rnd() % 5000;
+
+		k = k < n - i ? k : n - i;
+		assert_int_equal(colidx_wadd(w, recs + i, k), 0);
+		i += k;
+	}
+	assert_int_equal(colidx_wfinish(w, st), 0);
+	colidx_wfree(w);
+	assert_int_equal(fstat(fd, &sb), 0);
+	*len = (size_t)sb.st_size;
+	assert_non_null(buf = malloc(*len));
+	assert_int_equal(pread(fd, buf, *len, 0), (ssize_t)*len);
+	close(fd);
+	return buf;
+}
+
+static const struct colidx_stamp stamp = { 123456, 987654321 };
+
+static void
+read_all(struct colidx *x, struct flowrec *out, size_t n)
+{
+	size_t got = 0;
+	int k;
+
+	memset(out, 0, n * sizeof(*out));
+	while ((k = colidx_read(x, out + got, 1000)) > 0) {
+		got += (size_t)k;
+		assert_true(got <= n);
+	}
+	assert_int_equal(k, 0);
+	assert_int_equal(got, n);
+}
+
+static void
+test_roundtrip(void **state)
+{
+	struct flowrec *in = calloc(NREC, sizeof(*in));
+	struct flowrec *out = calloc(NREC, sizeof(*out));
+	struct colidx *x;
+	char err[256];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	for (unsigned i = 0; i < NREC; i++)
+		mkrec(&in[i], i);
+	buf = build(in, NREC, &stamp, &len);
+	/* smaller than the records: most columns are narrow or constant */
+	assert_true(len < NREC * sizeof(struct flowrec) / 3);
+	assert_int_equal(colidx_open_mem(buf, len, &stamp, 0, &x, err,
+	    sizeof(err)), COLIDX_OK);
+	assert_int_equal(colidx_nrec(x), NREC);
+	read_all(x, out, NREC);
+	for (unsigned i = 0; i < NREC; i++)
+		if (memcmp(&in[i], &out[i], sizeof(in[i])) != 0)
+			fail_msg("record %u differs", i);
+	colidx_close(x);
+
+	/* only src and the always-loaded columns: nothing else written */
+	assert_int_equal(colidx_open_mem(buf, len, &stamp,
+	    colidx_need(FR_HAS_SRCADDR), &x, err, sizeof(err)), COLIDX_OK);
+	read_all(x, out, NREC);
+	for (unsigned i = 0; i < NREC; i++) {
+		assert_memory_equal(&in[i].src, &out[i].src, 16);
+		assert_int_equal(in[i].octets, out[i].octets);
+		assert_int_equal(in[i].first_ms, out[i].first_ms);
+		assert_int_equal(out[i].sport, 0);
+		assert_int_equal(out[i].dst.v4, 0);
+		assert_int_equal(out[i].src_as, 0);
+	}
+	colidx_close(x);
+	free(buf);
+	free(in);
+	free(out);
+}
+
+static void
+test_damage(void **state)
+{
+	struct flowrec *in = calloc(3000, sizeof(*in));
+	struct colidx_stamp other = stamp;
+	struct colidx *x;
+	char err[256];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	for (unsigned i = 0; i < 3000; i++)
+		mkrec(&in[i], i);
+	buf = build(in, 3000, &stamp, &len);
+	other.mtime_ns++;
+	assert_int_equal(colidx_open_mem(buf, len, &other, 0, &x, err,
+	    sizeof(err)), COLIDX_ABSENT);
+	assert_null(x);
+	other = stamp;
+	other.size++;
+	assert_int_equal(colidx_open_mem(buf, len, &other, 0, &x, err,
+	    sizeof(err)), COLIDX_ABSENT);
+	for (size_t cut = 0; cut < len; cut++) {
+		enum colidx_status rc = colidx_open_mem(buf, cut, &stamp, 0,
+		    &x, err, sizeof(err));
+
+		if (rc != COLIDX_BAD)
+			fail_msg("truncated to %zu: %d", cut, (int)rc);
+	}
+	/* every byte flipped in turn: refused at open, or (the directory's
+	 * reserved bytes aside) never a silent difference */
+	for (size_t i = 0; i < len; i++) {
+		enum colidx_status rc;
+
+		buf[i] ^= 0x20;
+		rc = colidx_open_mem(buf, len, &stamp, 0, &x, err,
+		    sizeof(err));
+		if (rc == COLIDX_OK) {
+			struct flowrec out[100];
+			int k;
+
+			while ((k = colidx_read(x, out, 100)) > 0)
+				;
+			colidx_close(x);
+			fail_msg("byte %zu flipped: accepted", i);
+		}
+		buf[i] ^= 0x20;
+	}
+	assert_int_equal(colidx_open_mem(buf, len, &stamp, 0, &x, err,
+	    sizeof(err)), COLIDX_OK);
+	colidx_close(x);
+	free(buf);
+	free(in);
+}
+
+/* A sidecar built from a flow file reads back as ftr_next() reads it. */
+static void
+test_build(void **state)
+{
+	char ft[] = "/tmp/test_colidx_ft.XXXXXX", ip[600], err[512];
+	struct ftw_opts o = { 5, 6, 0, "h", NULL };
+	struct ftrec r[100];
+	struct flowrec a, b;
+	struct colidx_stamp st;
+	struct colidx *x;
+	struct ftr *rd;
+	struct ftw *w;
+	int fd = mkstemp(ft), n = 0;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(ft);
+	memset(r, 0, sizeof(r));
+	for (unsigned i = 0; i < 100; i++) {
+		r[i].srcaddr = 0x0a000000u + i;
+		r[i].dstaddr = 0xc0000201u;
+		r[i].dpkts = i + 1;
+		r[i].doctets = 100 * (i + 1);
+		r[i].unix_secs = 1700000000;
+		r[i].sysuptime = 5000;
+		r[i].first = 1000 + i;
+		r[i].last = 2000 + i;
+		r[i].prot = 17;
+		r[i].dstport = 53;
+	}
+	w = ftw_open(ft, &o, 1700000000, NULL, err, sizeof(err));
+	if (w == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(ftw_write(w, r, 100), 0);
+	assert_int_equal(ftw_close(w, 1700000900, NULL, NULL, err,
+	    sizeof(err)), 0);
+	snprintf(ip, sizeof(ip), "%s.idx/sub/dir/x.fkci", ft);
+	assert_int_equal(colidx_build(ft, ip, err, sizeof(err)), 100);
+	assert_int_equal(colidx_stamp_of(ft, &st), 0);
+	assert_int_equal(colidx_open(ip, &st, 0, &x, err, sizeof(err)),
+	    COLIDX_OK);
+	assert_non_null(rd = ftr_open(ft, err, sizeof(err)));
+	memset(&b, 0, sizeof(b));
+	while (ftr_next(rd, &a) == 1) {
+		assert_int_equal(colidx_read(x, &b, 1), 1);
+		assert_memory_equal(&a, &b, sizeof(a));
+		n++;
+	}
+	assert_int_equal(n, 100);
+	assert_int_equal(colidx_read(x, &b, 1), 0);
+	ftr_close(rd);
+	colidx_close(x);
+	/* a file that is not a flow file gets no sidecar */
+	assert_int_equal(truncate(ft, 10), 0);
+	assert_true(colidx_build(ft, ip, err, sizeof(err)) < 0);
+	unlink(ft);
+	unlink(ip);
+	snprintf(ip, sizeof(ip), "%s.idx/sub/dir", ft);
+	rmdir(ip);
+	snprintf(ip, sizeof(ip), "%s.idx/sub", ft);
+	rmdir(ip);
+	snprintf(ip, sizeof(ip), "%s.idx", ft);
+	rmdir(ip);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_damage),
+		cmocka_unit_test(test_build),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
