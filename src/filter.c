@@ -1986,6 +1986,8 @@ pins_and(const struct filter *f, const struct fnode *n,
 			t = out->k[k];
 			out->k[k] = sub.k[k];
 			sub.k[k] = t;
+			out->k[k].term = j + 1;
+			out->k[k].term_exact = out->k[k].exact;
 		}
 		filter_pins_free(&sub);
 	}
@@ -2074,4 +2076,64 @@ int
 filter_pins(const struct filter *f, struct filter_pins *out)
 {
 	return pins_node(f, f->root, out);
+}
+
+/* A copy of n elements of size sz (NULL for none); -1 out of memory. */
+static int
+dup_arr(void *dstp, const void *src, size_t n, size_t sz)
+{
+	void **dst = dstp;
+
+	*dst = NULL;
+	if (n == 0)
+		return 0;
+	if ((*dst = reallocarray(NULL, n, sz)) == NULL)
+		return -1;
+	memcpy(*dst, src, n * sz);
+	return 0;
+}
+
+struct filter *
+filter_residual(const struct filter *f, int kind)
+{
+	struct filter_pins ps;
+	const struct fnode *root = &f->nodes[f->root];
+	struct filter *r;
+	unsigned term;
+	struct fnode *rn;
+	uint32_t *k;
+
+	if (kind < 0 || kind >= FILTER_PIN_KINDS || root->op != OP_AND ||
+	    root->u.kids.n < 2 || filter_pins(f, &ps) == -1)
+		return NULL;
+	term = ps.k[kind].pinned && ps.k[kind].term_exact ?
+	    ps.k[kind].term : 0;
+	filter_pins_free(&ps);
+	if (term == 0 || term > root->u.kids.n)
+		return NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if (dup_arr(&r->nodes, f->nodes, f->nnodes, sizeof(*f->nodes)) ||
+	    dup_arr(&r->kids, f->kids, f->nkids, sizeof(*f->kids)) ||
+	    dup_arr(&r->sets, f->sets, f->nsets, sizeof(*f->sets)) ||
+	    dup_arr(&r->nents, f->nents, f->nnents, sizeof(*f->nents)) ||
+	    dup_arr(&r->pents, f->pents, f->npents, sizeof(*f->pents)) ||
+	    dup_arr(&r->pgroups, f->pgroups, f->npgroups,
+	    sizeof(*f->pgroups)) || (r->text = strdup(f->text)) == NULL) {
+		filter_free(r);
+		return NULL;
+	}
+	r->nnodes = r->cnodes = f->nnodes;
+	r->nkids = r->ckids = f->nkids;
+	r->nsets = r->csets = f->nsets;
+	r->nnents = r->cnents = f->nnents;
+	r->npents = r->cpents = f->npents;
+	r->npgroups = r->cpgroups = f->npgroups;
+	r->root = f->root;
+	/* the root's terms without the pinned one */
+	rn = &r->nodes[r->root];
+	k = &r->kids[rn->u.kids.first];
+	memmove(&k[term - 1], &k[term], (rn->u.kids.n - term) * sizeof(*k));
+	rn->u.kids.n--;
+	return r;
 }

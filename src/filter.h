@@ -155,11 +155,25 @@ struct filter_pin {
 	size_t			 n;
 	struct filter_pfx	*pfx;	/* ADDR, EXPORTER */
 	struct filter_range	*rng;	/* PORT, IF, PROTO */
+	/* at the root "and": 1 + the index of the term this pin came from,
+	 * and whether that term passes exactly the flows the pin lets
+	 * through (see filter_residual) */
+	unsigned		 term;
+	int			 term_exact;
 };
 
 struct filter_pins {
 	struct filter_pin	 k[FILTER_PIN_KINDS];
 };
+
+/*
+ * What is left of f to test for a flow already known to meet its pin of
+ * the given kind (a tracking index candidate): f without the root "and"
+ * term the pin came from, when that term is exactly the pin.  NULL when
+ * nothing can be left out (use f itself) or memory is short.  Free with
+ * filter_free.
+ */
+struct filter *filter_residual(const struct filter *f, int kind);
 
 /* Fill out (free with filter_pins_free); -1 when out of memory. */
 int filter_pins(const struct filter *f, struct filter_pins *out);

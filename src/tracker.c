@@ -34,6 +34,8 @@ struct tslot {
 
 struct trk {
 	const struct filter	*f;
+	/* what the index path still tests (filter_residual), or NULL: f */
+	struct filter		*rf;
 	double			 mult;
 	/* matched: only flows not counted in a slot's flw, and flw of
 	 * final buckets; tracker_get_stats adds the open ones */
@@ -79,6 +81,8 @@ tracker_free(struct tracker *t)
 {
 	if (t == NULL)
 		return;
+	for (unsigned i = 0; i < t->n; i++)
+		filter_free(t->trk[i].rf);
 	free(t->slots);
 	free(t->unit);
 	free(t->trk);
@@ -92,6 +96,7 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
     uint64_t now_ms)
 {
 	struct trk *k;
+	int kind;
 
 	if (t->n == t->cap) {
 		unsigned cap = t->cap ? t->cap * 2 : 16;
@@ -123,9 +128,12 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 	}
 	k = &t->trk[t->n];
 	memset(k, 0, sizeof(*k));
-	if (trkindex_add(t->ix, f) == -1)
+	if ((kind = trkindex_add(t->ix, f)) == -1)
 		return -1;
 	k->f = f;
+	/* an index candidate meets the pin: test only the rest */
+	if (f != NULL && kind >= 0)
+		k->rf = filter_residual(f, kind);
 	k->mult = mult > 0 ? mult : 1;
 	t->unit[t->n] = k->mult == 1;
 	if (!t->started) {
@@ -306,7 +314,8 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 			uint32_t c = t->cand[j];
 
 			if (!(c & TRKINDEX_EXACT) && t->trk[c].f != NULL &&
-			    !filter_match(t->trk[c].f, r))
+			    !filter_match(t->trk[c].rf != NULL ?
+			    t->trk[c].rf : t->trk[c].f, r))
 				continue;
 			t->cand[m++] = c & ~TRKINDEX_EXACT;
 		}
