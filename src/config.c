@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "storage/chrow.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -325,6 +326,12 @@ config_defaults(struct fk_config *c)
 	c->web_timeout = 120;
 	c->sample_s = 30;
 	statuswarn_defaults(&c->warn);
+	set_str(c->ch_table, sizeof(c->ch_table), FK_CH_TABLE_DEFAULT);
+	c->ch_batch_rows = FK_CH_BATCH_ROWS;
+	c->ch_batch_age = FK_CH_BATCH_AGE;
+	c->ch_queue = FK_CH_QUEUE;
+	c->ch_spool_max = FK_CH_SPOOL_MAX;
+	c->ch_files = 1;
 	set_str(c->listen[0].host, sizeof(c->listen[0].host), "0.0.0.0");
 	c->listen[0].port = FK_DEFAULT_PORT;
 	set_str(c->listen[1].host, sizeof(c->listen[1].host), "::");
@@ -917,6 +924,160 @@ kw_rrdcached(struct parser *p)
 	return arg_str(p, p->c->rrdcached, sizeof(p->c->rrdcached));
 }
 
+/* "http://HOST[:PORT][/PATH][?QUERY]": the shape only; the sink parses
+ * it. */
+static int
+ch_url_ok(const char *u)
+{
+	size_t	n;
+
+	if (strncmp(u, "http://", 7) != 0)
+		return 0;
+	u += 7;
+	n = strcspn(u, ":/?#");
+	if (n == 0)
+		return 0;
+	if (u[n] == ':') {
+		size_t d = strspn(u + n + 1, "0123456789");
+		long port;
+
+		if (d == 0 || d > 5)
+			return 0;
+		port = strtol(u + n + 1, NULL, 10);
+		if (port < 1 || port > 65535)
+			return 0;
+		n += 1 + d;
+	}
+	if (u[n] == '#')
+		return 0;
+	for (; u[n] != '\0'; n++)
+		if ((unsigned char)u[n] <= 0x20 || u[n] == 0x7f || u[n] == '#')
+			return 0;
+	return 1;
+}
+
+static int
+kw_clickhouse_url(struct parser *p)
+{
+	char	s[64];
+
+	if (p->c->ch_nurls >= FK_MAX_CH_URLS) {
+		perr(p, p->kw.line, "too many clickhouse-url (at most %d)",
+		    FK_MAX_CH_URLS);
+		return -1;
+	}
+	if (arg_str(p, p->c->ch_urls[p->c->ch_nurls],
+	    sizeof(p->c->ch_urls[0])) == -1)
+		return -1;
+	if (!ch_url_ok(p->c->ch_urls[p->c->ch_nurls])) {
+		perr(p, p->tok.line, "clickhouse-url: \"%s\" is not "
+		    "http://HOST:PORT/", shown(p->tok.text, s, sizeof(s)));
+		memset(p->c->ch_urls[p->c->ch_nurls], 0,
+		    sizeof(p->c->ch_urls[0]));
+		return -1;
+	}
+	p->c->ch_nurls++;
+	return 0;
+}
+
+/* DB.TABLE, both plain identifiers (they go into SQL as they are). */
+static int
+ch_table_ok(const char *t)
+{
+	char	db[128];
+	const char *dot = strchr(t, '.');
+
+	if (dot == NULL || (size_t)(dot - t) >= sizeof(db))
+		return 0;
+	memcpy(db, t, (size_t)(dot - t));
+	db[dot - t] = '\0';
+	return chrow_ident_ok(db) && chrow_ident_ok(dot + 1);
+}
+
+static int
+kw_clickhouse_table(struct parser *p)
+{
+	char	s[64];
+
+	if (arg_str(p, p->c->ch_table, sizeof(p->c->ch_table)) == -1)
+		return -1;
+	if (!ch_table_ok(p->c->ch_table)) {
+		perr(p, p->tok.line, "clickhouse-table: \"%s\" is not "
+		    "DB.TABLE (letters, digits, _)",
+		    shown(p->tok.text, s, sizeof(s)));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+kw_clickhouse_batch_rows(struct parser *p)
+{
+	return arg_uns(p, 1, 1000000, &p->c->ch_batch_rows);
+}
+
+static int
+kw_clickhouse_batch_age(struct parser *p)
+{
+	return arg_uns(p, 1, 3600, &p->c->ch_batch_age);
+}
+
+static int
+kw_clickhouse_queue(struct parser *p)
+{
+	if (arg_size(p, 1ull << 40, &p->c->ch_queue) == -1)
+		return -1;
+	if (p->c->ch_queue < (1u << 20)) {
+		perr(p, p->tok.line, "clickhouse-queue: at least 1M");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+kw_clickhouse_spool_dir(struct parser *p)
+{
+	return arg_str(p, p->c->ch_spool_dir, sizeof(p->c->ch_spool_dir));
+}
+
+static int
+kw_clickhouse_spool_max(struct parser *p)
+{
+	return arg_size(p, UINT64_MAX, &p->c->ch_spool_max);
+}
+
+static int
+kw_clickhouse_files(struct parser *p)
+{
+	if (arg_next(p, "on or off") == -1)
+		return -1;
+	if (strcmp(p->tok.text, "on") == 0)
+		p->c->ch_files = 1;
+	else if (strcmp(p->tok.text, "off") == 0)
+		p->c->ch_files = 0;
+	else
+		return arg_bad(p, "on or off");
+	return 0;
+}
+
+static int
+kw_collector_name(struct parser *p)
+{
+	char	s[64];
+
+	if (arg_str(p, p->c->collector_name,
+	    sizeof(p->c->collector_name)) == -1)
+		return -1;
+	for (const char *q = p->c->collector_name; *q != '\0'; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f) {
+			perr(p, p->tok.line, "collector-name: \"%s\" has "
+			    "control characters", shown(p->tok.text, s,
+			    sizeof(s)));
+			return -1;
+		}
+	return 0;
+}
+
 static int
 kw_track_step(struct parser *p)
 {
@@ -975,6 +1136,12 @@ static int
 kw_warn_drops(struct parser *p)
 {
 	return arg_uns(p, 0, 1440, &p->c->warn.drops_min);
+}
+
+static int
+kw_warn_clickhouse(struct parser *p)
+{
+	return arg_uns(p, 0, 1440, &p->c->warn.ch_down_min);
 }
 
 static int
@@ -1294,6 +1461,7 @@ static const struct keyword top_keywords[] = {
 	{ "warn-loss",		kw_warn_loss },
 	{ "warn-disk",		kw_warn_disk },
 	{ "warn-drops",		kw_warn_drops },
+	{ "warn-clickhouse",	kw_warn_clickhouse },
 	{ "web-auth",		kw_web_auth },
 	{ "saved-dir",		kw_saved_dir },
 	{ "control",		kw_control },
@@ -1303,6 +1471,15 @@ static const struct keyword top_keywords[] = {
 	{ "web-user",		kw_web_user },
 	{ "limits",		kw_limits },
 	{ "device",		kw_device },
+	{ "clickhouse-url",	kw_clickhouse_url },
+	{ "clickhouse-table",	kw_clickhouse_table },
+	{ "clickhouse-batch-rows", kw_clickhouse_batch_rows },
+	{ "clickhouse-batch-age", kw_clickhouse_batch_age },
+	{ "clickhouse-queue",	kw_clickhouse_queue },
+	{ "clickhouse-spool-dir", kw_clickhouse_spool_dir },
+	{ "clickhouse-spool-max", kw_clickhouse_spool_max },
+	{ "clickhouse-files",	kw_clickhouse_files },
+	{ "collector-name",	kw_collector_name },
 };
 
 /* Dispatch the keyword in p->kw through tab. */
@@ -1510,6 +1687,8 @@ print_warn(FILE *fp, const struct statuswarn_limits *w)
 		fprintf(fp, "warn-disk %u\n", w->disk_pct);
 	if (w->drops_min != d.drops_min)
 		fprintf(fp, "warn-drops %u\n", w->drops_min);
+	if (w->ch_down_min != d.ch_down_min)
+		fprintf(fp, "warn-clickhouse %u\n", w->ch_down_min);
 }
 
 static void
@@ -1565,6 +1744,37 @@ print_network(const struct fk_config *c, FILE *fp)
 		print_str(fp, "web-user", c->web_user);
 }
 
+/* The ClickHouse sink, only when it is on or a key differs from its
+ * default (older configs keep their canonical form). */
+static void
+print_clickhouse(const struct fk_config *c, FILE *fp)
+{
+	for (unsigned i = 0; i < c->ch_nurls && i < FK_MAX_CH_URLS; i++)
+		print_str(fp, "clickhouse-url", c->ch_urls[i]);
+	if (c->ch_nurls > 0 || strcmp(c->ch_table, FK_CH_TABLE_DEFAULT) != 0)
+		print_str(fp, "clickhouse-table", c->ch_table);
+	if (c->ch_nurls > 0 || c->ch_batch_rows != FK_CH_BATCH_ROWS)
+		fprintf(fp, "clickhouse-batch-rows %u\n", c->ch_batch_rows);
+	if (c->ch_nurls > 0 || c->ch_batch_age != FK_CH_BATCH_AGE)
+		fprintf(fp, "clickhouse-batch-age %u\n", c->ch_batch_age);
+	if (c->ch_nurls > 0 || c->ch_queue != FK_CH_QUEUE) {
+		fputs("clickhouse-queue ", fp);
+		print_size(fp, c->ch_queue);
+		fputc('\n', fp);
+	}
+	if (c->ch_spool_dir[0] != '\0')
+		print_str(fp, "clickhouse-spool-dir", c->ch_spool_dir);
+	if (c->ch_nurls > 0 || c->ch_spool_max != FK_CH_SPOOL_MAX) {
+		fputs("clickhouse-spool-max ", fp);
+		print_size(fp, c->ch_spool_max);
+		fputc('\n', fp);
+	}
+	if (!c->ch_files)
+		fputs("clickhouse-files off\n", fp);
+	if (c->collector_name[0] != '\0')
+		print_str(fp, "collector-name", c->collector_name);
+}
+
 void
 config_print(const struct fk_config *c, FILE *fp)
 {
@@ -1572,6 +1782,7 @@ config_print(const struct fk_config *c, FILE *fp)
 	print_files(c, fp);
 	print_process(c, fp);
 	print_network(c, fp);
+	print_clickhouse(c, fp);
 	print_limits(&c->limits, fp);
 	for (unsigned i = 0; i < c->ndevices && i < FK_MAX_DEVICES; i++)
 		print_device(&c->devices[i], fp);
@@ -1770,6 +1981,11 @@ config_validate(const struct fk_config *c, char *err, size_t errlen)
 		return -1;
 	if (c->nallow > FK_MAX_PREFIXES) {
 		errf(err, errlen, "too many allow entries");
+		return -1;
+	}
+	if (!c->ch_files && c->ch_nurls == 0) {
+		errf(err, errlen, "clickhouse-files off needs a "
+		    "clickhouse-url (else flows would go nowhere)");
 		return -1;
 	}
 	return 0;

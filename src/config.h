@@ -24,6 +24,13 @@
 #define FK_MAX_DEVICES		32
 #define FK_NAME_MAX		64
 #define FK_PATH_MAX		1024
+#define FK_MAX_CH_URLS		16	/* = CHSINK_MAX_SERVERS */
+#define FK_CH_URL_MAX		512
+#define FK_CH_TABLE_DEFAULT	"flowkeep.flows_local"
+#define FK_CH_BATCH_ROWS	10000
+#define FK_CH_BATCH_AGE		1	/* seconds */
+#define FK_CH_QUEUE		(64ull << 20)
+#define FK_CH_SPOOL_MAX		(1ull << 30)
 
 #define FK_DEFAULT_PORT		2055
 #define FK_DEFAULT_ROTATIONS	95
@@ -120,6 +127,22 @@ struct fk_config {
 	char		saveddir[FK_PATH_MAX];	/* saved reports, filters */
 	struct proto_limits limits;
 	char		config_path[FK_PATH_MAX];
+
+	/* the ClickHouse sink (src/chsink.h, doc/clickhouse.md); off while
+	 * no clickhouse-url is given */
+	char		ch_urls[FK_MAX_CH_URLS][FK_CH_URL_MAX];
+	unsigned	ch_nurls;
+	char		ch_table[132];		/* "db.table" */
+	unsigned	ch_batch_rows;
+	unsigned	ch_batch_age;		/* seconds */
+	uint64_t	ch_queue;		/* bytes in memory */
+	char		ch_spool_dir[FK_PATH_MAX]; /* "" = clickhouse-spool
+						 * beside the statefile */
+	uint64_t	ch_spool_max;		/* bytes on disk */
+	int		ch_files;		/* 0: the sink only, no flow
+						 * files */
+	char		collector_name[256];	/* in every row; "" = the
+						 * host name */
 };
 
 #define FK_WEB_QUICKSTART	"127.0.0.1:8080"

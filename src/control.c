@@ -22,6 +22,7 @@
 #include <config.h>	/* autoconf: PACKAGE_VERSION */
 
 #include "control.h"
+#include "chsink.h"
 #include "livetrack.h"
 #include "ctlproto.h"
 #include "filter.h"
@@ -316,6 +317,8 @@ control_status_text(const struct control_src *s, FILE *fp)
 		disk += fi.disk_bytes;
 	}
 	text_trackings(s, fp);
+	if (s->ch != NULL)
+		chsink_status_text(s->ch, fp);
 	collector_get_totals(s->coll, &t);
 	fprintf(fp, "totals: %" PRIu64 " datagrams, %" PRIu64 " bytes, %"
 	    PRIu64 " flows, %" PRIu64 " corrupt, %" PRIu64 " refused, %"
@@ -461,6 +464,8 @@ control_status_json(const struct control_src *s, FILE *fp)
 	}
 	fputc(']', fp);
 	json_trackings(s, fp);
+	if (s->ch != NULL)
+		chsink_status_json(s->ch, fp);
 	proto_get_stats(s->proto, &ps);
 	fprintf(fp, ",\"decoder\":{\"exporters\":%u,\"max_exporters\":%u,"
 	    "\"exporters_evicted\":%" PRIu64 ",\"pending_bytes\":%" PRIu64

@@ -23,6 +23,7 @@
 
 struct event_base;
 struct control;
+struct chsink;
 
 /* Kernel drops sampled every CONTROL_SAMPLE_S seconds (the drops rule of
  * statuswarn.h looks back at most CONTROL_HIST samples). */
@@ -33,6 +34,7 @@ struct control_hist {
 	uint64_t	t_ms[CONTROL_HIST];
 	uint64_t	drops[CONTROL_HIST];
 	uint64_t	flows[CONTROL_HIST], datagrams[CONTROL_HIST];
+	uint64_t	ch_dropped[CONTROL_HIST];	/* the sink's rows */
 	unsigned	n, next;
 };
 
@@ -44,6 +46,7 @@ struct control_src {
 	struct filemgr		**trees;
 	unsigned		 ntrees;
 	struct livetrack	*lt;		/* trackings, or NULL */
+	struct chsink		*ch;		/* ClickHouse sink, or NULL */
 	uint64_t		 start_ms;
 	int			 (*rotate)(void *arg);
 	int			 (*reload)(void *arg, char *err, size_t errlen);

@@ -8,8 +8,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chsink.h"
 #include "control.h"
 #include "util.h"
+
+static uint64_t
+ch_dropped(const struct control_src *s)
+{
+	struct chsink_stats	st;
+
+	if (s->ch == NULL)
+		return 0;
+	chsink_get_stats(s->ch, &st);
+	return st.dropped_rows;
+}
+
+/* The sink's servers and dropped rows for the clickhouse rule. */
+static unsigned
+fill_clickhouse(const struct control_src *s, const struct control_hist *h,
+    uint64_t now_ms, uint64_t window_s, struct statuswarn_chserver *cs,
+    struct statuswarn_in *in)
+{
+	struct chsink_server_info	si;
+	struct chsink_stats		st;
+	unsigned			i, k, n;
+
+	chsink_get_stats(s->ch, &st);
+	n = st.nservers < CHSINK_MAX_SERVERS ? st.nservers :
+	    CHSINK_MAX_SERVERS;
+	for (i = 0; i < n; i++) {
+		chsink_get_server(s->ch, i, &si);
+		memset(&cs[i], 0, sizeof(cs[i]));
+		util_strlcpy(cs[i].name, si.name, sizeof(cs[i].name));
+		util_strlcpy(cs[i].last_error, si.last_error,
+		    sizeof(cs[i].last_error));
+		if (!si.up && si.down_ms != 0 && now_ms > si.down_ms)
+			cs[i].down_s = (now_ms - si.down_ms) / 1000;
+	}
+	in->ch = cs;
+	in->nch = n;
+	in->ch_dropped_now = st.dropped_rows;
+	in->ch_dropped_before = st.dropped_rows;
+	in->ch_span_s = 0;
+	for (i = 0; i < h->n; i++) {
+		k = (h->next + CONTROL_HIST - h->n + i) % CONTROL_HIST;
+		if (h->t_ms[k] > now_ms)
+			continue;
+		if (now_ms - h->t_ms[k] > window_s * 1000 && i + 1 < h->n)
+			continue;
+		in->ch_dropped_before = h->ch_dropped[k];
+		in->ch_span_s = (now_ms - h->t_ms[k]) / 1000;
+		break;
+	}
+	/* dropped before the first sample: still news */
+	if (h->n == 0)
+		in->ch_dropped_before = 0;
+	return n;
+}
 
 void
 control_sample(struct control_src *s, uint64_t now_ms)
@@ -26,6 +81,7 @@ control_sample(struct control_src *s, uint64_t now_ms)
 	h->datagrams[h->next] = t.datagrams;
 	if (s->proto != NULL)
 		proto_mark(s->proto, now_ms);
+	h->ch_dropped[h->next] = ch_dropped(s);
 	h->next = (h->next + 1) % CONTROL_HIST;
 	if (h->n < CONTROL_HIST)
 		h->n++;
@@ -103,6 +159,7 @@ control_warnings(const struct control_src *s, uint64_t now_ms,
 	struct statuswarn_in		 in;
 	struct statuswarn_exporter	*ex;
 	struct statuswarn_disk		*dk;
+	struct statuswarn_chserver	 cs[CHSINK_MAX_SERVERS];
 	struct collector_totals		 t;
 	unsigned			 n;
 
@@ -129,6 +186,9 @@ control_warnings(const struct control_src *s, uint64_t now_ms,
 		in.drops_now = t.kernel_drops;
 		drops_before(&s->hist, now_ms, 60ull * lim.drops_min, &in);
 	}
+	if (s->ch != NULL)
+		(void)fill_clickhouse(s, &s->hist, now_ms,
+		    60ull * lim.ch_down_min, cs, &in);
 	n = status_warnings(&in, &lim, out, max);
 	free(ex);
 	free(dk);

@@ -336,7 +336,7 @@ filemgr_start(struct filemgr *fm, uint64_t now_ms)
 			log_warnx("%s: expiry scan failed", fm->root);
 		fm_run_expiry(fm);
 	}
-	if (fm->ver != 0)
+	if (fm->ver != 0 && !fm->o.no_files)
 		return fm_open_file(fm, &fm->f4, fm->ver, now_ms);
 	return 0;
 }
@@ -634,6 +634,8 @@ fm_store(struct filemgr *fm, struct fm_file *f, const struct flowrec *r)
 void
 filemgr_pdu(struct filemgr *fm, int version, uint64_t now_ms)
 {
+	if (fm->o.no_files)
+		return;
 	if (fm->ver == 0)
 		fm->ver = fm_version_for(version);
 	(void)fm_ensure(fm, &fm->f4, fm->ver, now_ms);
@@ -645,7 +647,7 @@ filemgr_put(struct filemgr *fm, const struct flowrec *recs, unsigned n,
 {
 	unsigned	i;
 
-	if (n == 0)
+	if (n == 0 || fm->o.no_files)
 		return;
 	filemgr_pdu(fm, recs[0].version, now_ms);
 	for (i = 0; i < n; i++) {
@@ -710,7 +712,7 @@ fm_flush_files(struct filemgr *fm)
 void
 filemgr_tick(struct filemgr *fm, uint64_t now_ms)
 {
-	if (fm->ver != 0 && fm->f4.w == NULL)
+	if (fm->ver != 0 && fm->f4.w == NULL && !fm->o.no_files)
 		(void)fm_open_file(fm, &fm->f4, fm->ver, now_ms);
 	fm_check_rotation(fm, now_ms);
 	if (fm->o.flush_interval > 0 &&

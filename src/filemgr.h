@@ -40,6 +40,8 @@ struct filemgr_opts {
 	uint64_t	 expire_bytes;	/* -E */
 	int		 dry_run;	/* -d: expiry only lists */
 	unsigned	 flush_interval; /* seconds, 0 = only when full */
+	int		 no_files;	/* write nothing (clickhouse-files
+					 * off) */
 };
 
 /* Faults met by a tree (doc/faults.md), kept across reloads. */

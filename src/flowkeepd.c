@@ -27,6 +27,7 @@
 #include "collector.h"
 #include "config.h"
 #include "control.h"
+#include "chsink.h"
 #include "filemgr.h"
 #include "livetrack.h"
 #include "log.h"
@@ -52,6 +53,7 @@ struct daemon {
 	struct filemgr		*trees[1 + FK_MAX_DEVICES];
 	unsigned		 ntrees;
 	struct livetrack	*lt;
+	struct chsink		*ch;		/* ClickHouse sink, or NULL */
 	struct event		*sigev[6];
 	struct event		*timer;
 	uint64_t		 start_ms;
@@ -64,6 +66,21 @@ struct daemon {
 };
 
 static void	tree_root(const struct daemon *, unsigned, char *, size_t);
+static void	dir_of(const char *, char *, size_t);
+
+/* The ClickHouse spool: clickhouse-spool-dir, else beside the state
+ * file. */
+static void
+ch_spool_dir(const struct daemon *d, char *dir, size_t len)
+{
+	if (d->cfg.ch_spool_dir[0] != '\0') {
+		util_strlcpy(dir, d->cfg.ch_spool_dir, len);
+		return;
+	}
+	dir_of(d->cfg.statefile, dir, len);
+	util_strlcpy(dir + strlen(dir), "/clickhouse-spool",
+	    len - strlen(dir));
+}
 
 /* ------------------------------------------------------------ start-up */
 
@@ -294,6 +311,10 @@ privsep_setup(struct daemon *d)
 	}
 	if (privsep_give_dir(d->cfg.rrddir, &d->user, err, sizeof(err)) != 0)
 		fatal("%s", err);
+	ch_spool_dir(d, dir, sizeof(dir));
+	if (d->cfg.ch_nurls > 0 &&
+	    privsep_give_dir(dir, &d->user, err, sizeof(err)) != 0)
+		fatal("%s", err);
 	dir_of(d->cfg.statefile, dir, sizeof(dir));
 	if (stat(dir, &st) != 0 &&
 	    privsep_give_dir(dir, &d->user, err, sizeof(err)) != 0)
@@ -344,6 +365,7 @@ tree_new(const struct daemon *d, const char *name, const char *root)
 	o.expire_bytes = c->expire_bytes;
 	o.dry_run = c->debug > 0;
 	o.flush_interval = c->flush_interval;
+	o.no_files = !c->ch_files && d->ch != NULL;	/* never both off */
 	return filemgr_new(&o);
 }
 
@@ -499,8 +521,61 @@ tracks_init(struct daemon *d)
 			    d->cfg.rrdcached);
 	}
 	tracks_load(d);
-	collector_set_tap(d->coll, livetrack_put, d->lt);
 	d->src.lt = d->lt;
+}
+
+/* Every decoded flow, besides the files: trackings, ClickHouse. */
+static void
+daemon_tap(void *arg, const struct flowrec *recs, unsigned n)
+{
+	struct daemon	*d = arg;
+
+	if (d->lt != NULL)
+		livetrack_put(d->lt, recs, n);
+	if (d->ch != NULL)
+		chsink_put(d->ch, recs, n);
+}
+
+/* The ClickHouse sink when clickhouse-url is set (its settings are read
+ * at start only). */
+static void
+clickhouse_init(struct daemon *d)
+{
+	struct chsink_opts	o;
+	char			host[256], dir[PATH_MAX], err[512];
+	unsigned		i;
+
+	if (d->cfg.ch_nurls > 0) {
+		memset(&o, 0, sizeof(o));
+		for (i = 0; i < d->cfg.ch_nurls; i++)
+			o.urls[i] = d->cfg.ch_urls[i];
+		o.nurls = d->cfg.ch_nurls;
+		o.table = d->cfg.ch_table;
+		if (d->cfg.collector_name[0] != '\0')
+			o.collector = d->cfg.collector_name;
+		else if (d->cfg.hostname[0] != '\0')
+			o.collector = d->cfg.hostname;
+		else {
+			if (gethostname(host, sizeof(host)) != 0)
+				util_strlcpy(host, "flowkeepd", sizeof(host));
+			host[sizeof(host) - 1] = '\0';
+			o.collector = host;
+		}
+		o.batch_rows = d->cfg.ch_batch_rows;
+		o.batch_age_ms = d->cfg.ch_batch_age * 1000;
+		o.queue_max = d->cfg.ch_queue;
+		ch_spool_dir(d, dir, sizeof(dir));
+		o.spool_dir = dir;
+		o.spool_max = d->cfg.ch_spool_max;
+		if ((d->ch = chsink_new(&o, d->base, err, sizeof(err))) ==
+		    NULL)
+			fatal("%s", err);
+		log_info("ClickHouse: %u servers, table %s, collector %s, "
+		    "spool %s%s", o.nurls, o.table, o.collector, dir,
+		    d->cfg.ch_files ? "" : "; no flow files");
+	}
+	d->src.ch = d->ch;
+	collector_set_tap(d->coll, daemon_tap, d);
 }
 
 static int
@@ -712,6 +787,9 @@ daemon_shutdown(struct daemon *d)
 	livetrack_free(d->lt);
 	d->lt = NULL;
 	d->src.lt = NULL;
+	d->src.ch = NULL;
+	chsink_free(d->ch);	/* the last batch to a server or the spool */
+	d->ch = NULL;
 	(void)statefile_save(d->state, d->proto);
 	control_free(d->ctl);
 	control_free(d->ctl_ro);
@@ -759,6 +837,7 @@ main(int argc, char **argv)
 	daemon_pidfile(&d);
 	privsep_become(&d);
 	compress_init(&d);
+	clickhouse_init(&d);
 	if (trees_init(&d, NULL, 0) != 0)
 		fatal("cannot set up the directory trees under %s", d.root);
 	tracks_init(&d);

@@ -15,6 +15,7 @@
 #include <config.h>	/* autoconf: PACKAGE_VERSION */
 
 #include "control.h"
+#include "chsink.h"
 #include "livetrack.h"
 #include "promtext.h"
 #include "util.h"
@@ -272,7 +273,7 @@ static void
 metrics_warnings(const struct control_src *s, uint64_t now_ms, FILE *fp)
 {
 	struct statuswarn	w[STATUSWARN_MAX];
-	unsigned		n[STATUSWARN_DROPS + 1], i, k;
+	unsigned		n[STATUSWARN_CLICKHOUSE + 1], i, k;
 	const char		*kv[2] = { "kind", NULL };
 
 	memset(n, 0, sizeof(n));
@@ -281,7 +282,7 @@ metrics_warnings(const struct control_src *s, uint64_t now_ms, FILE *fp)
 		n[w[i].kind]++;
 	prom_family(fp, "flowkeep_warnings", "gauge",
 	    "Warnings `flowkeep status` shows now, by rule.");
-	for (i = STATUSWARN_SILENT; i <= STATUSWARN_DROPS; i++) {
+	for (i = STATUSWARN_SILENT; i <= STATUSWARN_CLICKHOUSE; i++) {
 		kv[1] = statuswarn_kind_name((enum statuswarn_kind)i);
 		prom_sample(fp, "flowkeep_warnings", kv, 1, n[i]);
 	}
@@ -323,6 +324,8 @@ control_metrics(const struct control_src *s, FILE *fp)
 	metrics_totals(s, fp);
 	metrics_trees(s, fi, fp);
 	metrics_trackings(s, fp);
+	if (s->ch != NULL)
+		chsink_metrics(s->ch, fp);
 	metrics_warnings(s, now_ms, fp);
 out:
 	free(fi);

@@ -15,6 +15,7 @@ statuswarn_defaults(struct statuswarn_limits *lim)
 	lim->loss_pct = STATUSWARN_LOSS_PCT;
 	lim->disk_pct = STATUSWARN_DISK_PCT;
 	lim->drops_min = STATUSWARN_DROPS_MIN;
+	lim->ch_down_min = STATUSWARN_CH_DOWN_MIN;
 }
 
 const char *
@@ -29,6 +30,8 @@ statuswarn_kind_name(enum statuswarn_kind kind)
 		return "disk";
 	case STATUSWARN_DROPS:
 		return "drops";
+	case STATUSWARN_CLICKHOUSE:
+		return "clickhouse";
 	}
 	return "unknown";
 }
@@ -133,5 +136,22 @@ status_warnings(const struct statuswarn_in *in,
 		    " datagrams in the last %" PRIu64 " s (receive buffer "
 		    "full; rcvbuf, warn-drops %u)", in->drops_now -
 		    in->drops_before, in->drops_span_s, lim->drops_min);
+	for (i = 0; lim->ch_down_min > 0 && i < in->nch; i++) {
+		if (in->ch[i].down_s < 60ull * lim->ch_down_min ||
+		    (w = add(&s, STATUSWARN_CLICKHOUSE, in->ch[i].name)) ==
+		    NULL)
+			continue;
+		snprintf(w->text, sizeof(w->text), "ClickHouse %.63s down "
+		    "for %" PRIu64 " min (%.40s; warn-clickhouse %u)",
+		    in->ch[i].name, in->ch[i].down_s / 60,
+		    in->ch[i].last_error[0] ? in->ch[i].last_error : "no "
+		    "answer", lim->ch_down_min);
+	}
+	if (lim->ch_down_min > 0 && in->ch_dropped_now > in->ch_dropped_before
+	    && (w = add(&s, STATUSWARN_CLICKHOUSE, "clickhouse")) != NULL)
+		snprintf(w->text, sizeof(w->text), "ClickHouse sink dropped %"
+		    PRIu64 " rows in the last %" PRIu64 " s (spool full or "
+		    "disk errors; warn-clickhouse %u)", in->ch_dropped_now -
+		    in->ch_dropped_before, in->ch_span_s, lim->ch_down_min);
 	return s.n;
 }

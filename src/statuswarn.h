@@ -11,7 +11,11 @@
  *   disk    a filesystem holding a directory tree is more than disk_pct
  *           percent full;
  *   drops   the kernel dropped datagrams (receive buffer overflow) within
- *           the last drops_min minutes.
+ *           the last drops_min minutes;
+ *   clickhouse  a ClickHouse server of the sink has been down for
+ *           ch_down_min minutes or more, or the sink dropped rows (spool
+ *           full, disk error) within the last ch_down_min minutes
+ *           (warn-clickhouse).
  * The function is pure (no I/O, no clock): the caller fills the snapshot.
  * The daemon does so for its status, status-json and metrics answers
  * (control_warnings in control.h); the answers carry the sentences.
@@ -29,12 +33,21 @@
 #define STATUSWARN_LOSS_PCT	1
 #define STATUSWARN_DISK_PCT	90
 #define STATUSWARN_DROPS_MIN	5
+#define STATUSWARN_CH_DOWN_MIN	5
 
 struct statuswarn_limits {
 	unsigned	silent_min;
 	unsigned	loss_pct;
 	unsigned	disk_pct;
 	unsigned	drops_min;
+	unsigned	ch_down_min;
+};
+
+/* One server of the ClickHouse sink. */
+struct statuswarn_chserver {
+	char		name[64];	/* host:port */
+	uint64_t	down_s;		/* seconds down, 0 = up */
+	char		last_error[96];
 };
 
 /* One exporter as status shows it. */
@@ -60,13 +73,19 @@ struct statuswarn_in {
 	uint64_t	drops_before;	/* the same drops_min minutes ago (or
 					 * at the oldest sample) */
 	uint64_t	drops_span_s;	/* seconds between the two */
+	const struct statuswarn_chserver *ch;	/* the sink's servers */
+	unsigned	nch;
+	uint64_t	ch_dropped_now;	/* rows the sink dropped, ever */
+	uint64_t	ch_dropped_before; /* the same ch_down_min ago */
+	uint64_t	ch_span_s;
 };
 
 enum statuswarn_kind {
 	STATUSWARN_SILENT = 1,
 	STATUSWARN_LOSS,
 	STATUSWARN_DISK,
-	STATUSWARN_DROPS
+	STATUSWARN_DROPS,
+	STATUSWARN_CLICKHOUSE
 };
 
 struct statuswarn {
@@ -84,7 +103,7 @@ unsigned status_warnings(const struct statuswarn_in *in,
     const struct statuswarn_limits *lim, struct statuswarn *out,
     unsigned max);
 
-/* Name of a kind ("silent", "loss", "disk", "drops"). */
+/* Name of a kind ("silent", "loss", "disk", "drops", "clickhouse"). */
 const char *statuswarn_kind_name(enum statuswarn_kind kind);
 
 #endif /* FLOWKEEP_STATUSWARN_H */

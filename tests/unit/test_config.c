@@ -747,6 +747,78 @@ test_error_messages(void **state)
 	    0);
 }
 
+/* The ClickHouse sink's keys: parsed, printed, round trip; bad values
+ * refused with the key named. */
+static void
+test_clickhouse_keys(void **state)
+{
+	static const char good[] =
+	    "clickhouse-url \"http://127.0.0.1:8123/\"\n"
+	    "clickhouse-url \"http://ch2.example:9000/x?user=fk\"\n"
+	    "clickhouse-table fk.loc\n"
+	    "clickhouse-batch-rows 500\n"
+	    "clickhouse-batch-age 3\n"
+	    "clickhouse-queue 8M\n"
+	    "clickhouse-spool-dir \"/tmp/sp\"\n"
+	    "clickhouse-spool-max 2G\n"
+	    "clickhouse-files off\n"
+	    "collector-name \"site a\"\n"
+	    "warn-clickhouse 9\n";
+	static const char *bad[] = {
+	    "clickhouse-url \"https://x:1/\"\n", "clickhouse-url",
+	    "clickhouse-url \"http://:80/\"\n", "clickhouse-url",
+	    "clickhouse-url \"http://x:99999/\"\n", "clickhouse-url",
+	    "clickhouse-url \"http://x/a b\"\n", "clickhouse-url",
+	    "clickhouse-table flows\n", "clickhouse-table",
+	    "clickhouse-table \"a.b;DROP\"\n", "clickhouse-table",
+	    "clickhouse-batch-rows 0\n", "clickhouse-batch-rows",
+	    "clickhouse-batch-age 0\n", "clickhouse-batch-age",
+	    "clickhouse-queue 1K\n", "clickhouse-queue",
+	    "clickhouse-files maybe\n", "clickhouse-files",
+	    "clickhouse-files off\n", "clickhouse-files off needs",
+	    "collector-name \"a\\nb\"\n", "collector-name",
+	};
+	struct fk_config *c = malloc(sizeof(*c));
+	char err[512], *text;
+
+	(void)state;
+	assert_non_null(c);
+	if (parse_text(good, sizeof(good) - 1, "ch", c, err,
+	    sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(c->ch_nurls, 2);
+	assert_string_equal(c->ch_urls[1], "http://ch2.example:9000/x?user=fk");
+	assert_string_equal(c->ch_table, "fk.loc");
+	assert_int_equal(c->ch_batch_rows, 500);
+	assert_int_equal(c->ch_batch_age, 3);
+	assert_int_equal(c->ch_queue, 8u << 20);
+	assert_int_equal(c->ch_spool_max, 2ull << 30);
+	assert_int_equal(c->ch_files, 0);
+	assert_string_equal(c->collector_name, "site a");
+	assert_int_equal(c->warn.ch_down_min, 9);
+	text = print_str(c);
+	assert_non_null(strstr(text, "clickhouse-files off\n"));
+	check_round_trip(c, text);
+	free(text);
+	/* defaults: off, nothing printed */
+	config_defaults(c);
+	assert_int_equal(c->ch_nurls, 0);
+	assert_int_equal(c->ch_files, 1);
+	assert_int_equal(c->ch_batch_rows, 10000);
+	text = print_str(c);
+	assert_null(strstr(text, "clickhouse"));
+	free(text);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i += 2) {
+		if (parse_text(bad[i], strlen(bad[i]), "bad", c, err,
+		    sizeof(err)) == 0)
+			fail_msg("accepted: %s", bad[i]);
+		if (strstr(err, bad[i + 1]) == NULL)
+			fail_msg("%s: message \"%s\" does not name %s",
+			    bad[i], err, bad[i + 1]);
+	}
+	free(c);
+}
+
 int
 main(void)
 {
@@ -763,6 +835,7 @@ main(void)
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_example_config),
 		cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_clickhouse_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

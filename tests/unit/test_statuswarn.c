@@ -120,6 +120,40 @@ test_drops(void **state)
 }
 
 static void
+test_clickhouse(void **state)
+{
+	struct statuswarn_chserver cs[2];
+
+	(void)state;
+	memset(cs, 0, sizeof(cs));
+	strcpy(cs[0].name, "127.0.0.1:8123");
+	strcpy(cs[1].name, "127.0.0.1:8124");
+	strcpy(cs[1].last_error, "connection refused or reset");
+	in.ch = cs;
+	in.nch = 2;
+	cs[1].down_s = 299;	/* 5 minutes is the limit */
+	assert_int_equal(status_warnings(&in, &lim, w, 8), 0);
+	cs[1].down_s = 300;
+	assert_int_equal(status_warnings(&in, &lim, w, 8), 1);
+	assert_int_equal(w[0].kind, STATUSWARN_CLICKHOUSE);
+	assert_string_equal(w[0].subject, "127.0.0.1:8124");
+	assert_string_equal(w[0].text, "ClickHouse 127.0.0.1:8124 down for 5 "
+	    "min (connection refused or reset; warn-clickhouse 5)");
+	cs[1].down_s = 0;
+	in.ch_dropped_now = in.ch_dropped_before = 40;
+	assert_int_equal(status_warnings(&in, &lim, w, 8), 0);
+	in.ch_dropped_now = 70;
+	in.ch_span_s = 120;
+	assert_int_equal(status_warnings(&in, &lim, w, 8), 1);
+	assert_non_null(strstr(w[0].text, "dropped 30 rows in the last 120 s"));
+	assert_string_equal(statuswarn_kind_name(STATUSWARN_CLICKHOUSE),
+	    "clickhouse");
+	lim.ch_down_min = 0;
+	cs[0].down_s = 100000;
+	assert_int_equal(status_warnings(&in, &lim, w, 8), 0);
+}
+
+static void
 test_room(void **state)
 {
 	(void)state;
@@ -138,6 +172,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_quiet, setup),
 		cmocka_unit_test_setup(test_silent, setup),
+		cmocka_unit_test_setup(test_clickhouse, setup),
 		cmocka_unit_test_setup(test_loss, setup),
 		cmocka_unit_test_setup(test_disk, setup),
 		cmocka_unit_test_setup(test_drops, setup),
