@@ -34,6 +34,11 @@ int cmd_index(int argc, char **argv);
  * and trackings (like SIGHUP). */
 int cmd_reload(int argc, char **argv);
 
+/* `flowkeep clickhouse load --url http://HOST:PORT/... [--table DB.TABLE]
+ * [--collector NAME] [--batch N] SELECTION`: flows into ClickHouse
+ * (cmd_chload.c); argv[0] is "load". */
+int cmd_clickhouse_load(int argc, char **argv);
+
 /* `flowkeep graph track NAME [...]`: a tracking's RRD as a PNG. */
 int cmd_graph(int argc, char **argv);
 

@@ -5,6 +5,9 @@
  *   flowkeep clickhouse schema [--cluster NAME] [--on-cluster] [--db DB]
  *       [--table LOCAL] [--dist-table DIST] [--ttl-days N | --no-ttl]
  *
+ *   flowkeep clickhouse load --url http://HOST:PORT/ ... SELECTION
+ *       (cmd_chload.c: flow files into the tables)
+ *
  * schema prints the DDL of storage/chrow.c: the database, the MergeTree
  * table of one shard and, with --cluster, the Distributed table over the
  * cluster's shards.  The statements are separated by an empty line; the
@@ -31,6 +34,7 @@ static const struct {
 	int		(*fn)(int, char **);
 } ch_cmds[] = {
 	{ "schema", ch_schema },
+	{ "load", cmd_clickhouse_load },	/* cmd_chload.c */
 };
 
 #define NCH_CMDS	(sizeof(ch_cmds) / sizeof(ch_cmds[0]))

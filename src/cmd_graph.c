@@ -35,6 +35,7 @@
 
 #include "storage/rrdstore.h"
 
+#include "chsource.h"
 #include "cmd.h"
 #include "config.h"
 #include "graph.h"
@@ -129,7 +130,7 @@ close_png(FILE *fp, const char *path, int rc, int say)
 
 struct flows_args {
 	const char	*from, *to, *bucket, *unit, *size, *png, *config;
-	const char	*mult, *expr, *output, *top, *stack;
+	const char	*mult, *expr, *output, *top, *stack, *source;
 	const char	*paths[256];
 	unsigned	 npaths;
 };
@@ -149,6 +150,8 @@ flows_parse(int argc, char **argv, struct flows_args *a)
 		    (rc = cmd_optval(argc, argv, &i, "--output", &a->output)) ||
 		    (rc = cmd_optval(argc, argv, &i, "--top", &a->top)) ||
 		    (rc = cmd_optval(argc, argv, &i, "--stack", &a->stack)) ||
+		    (rc = cmd_optval(argc, argv, &i, "--source",
+		    &a->source)) ||
 		    (rc = cmd_optval(argc, argv, &i, "--multiplier",
 		    &a->mult)) ||
 		    (rc = cmd_optval(argc, argv, &i, "--config", &a->config))) {
@@ -325,7 +328,16 @@ graph_flows(int argc, char **argv, int unused)
 		fprintf(stderr, "flowkeep: %s\n", err);
 		return 2;
 	}
-	if (a.npaths == 0)
+	if (a.source != NULL) {
+		struct chsrc_url u;
+
+		if (chsrc_parse_url(a.source, &u, err, sizeof(err)) == -1)
+			return graph_usage(err);
+		if (a.npaths > 0)
+			return graph_usage("--source reads ClickHouse: no files "
+			    "or directories with it");
+		q.ch_url = a.source;
+	} else if (a.npaths == 0)
 		a.paths[a.npaths++] = c.workdir;
 	q.filter = a.expr;
 	q.paths = a.paths;

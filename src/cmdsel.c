@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "chsource.h"
 #include "cmdsel.h"
 
 static void
@@ -55,6 +56,17 @@ cmdsel_arg(struct cmdsel *cs, int argc, char **argv, int *i)
 		if (rc == -1)
 			goto missing;
 		cs->to = v;
+		return 1;
+	}
+	if (VAL("--source")) {
+		char err[512];
+
+		if (rc == -1)
+			goto missing;
+		if (cmdsel_set_source(cs, v, err, sizeof(err)) == -1) {
+			fprintf(stderr, "flowkeep: %s\n", err);
+			return -1;
+		}
 		return 1;
 	}
 	if (VAL("--config")) {

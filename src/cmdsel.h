@@ -16,6 +16,9 @@
  *   --index-dir DIR        column index sidecars (doc/column-index.md;
  *                          default CMDSEL_INDEX_DIR)
  *   --no-index             read the flow files, never a sidecar
+ *   --source URL           clickhouse://HOST[:PORT]/DB.TABLE: read the
+ *                          flows of the window from ClickHouse instead of
+ *                          files (doc/clickhouse.md)
  *
  * With no paths: the data trees when a window or --device is given, else
  * standard input (like flow-print).
@@ -39,6 +42,7 @@ struct cmdsel {
 	const char	*from, *to, *config, *filter_expr;
 	const char	*index_dir;		/* NULL = CMDSEL_INDEX_DIR */
 	int		 no_index;
+	const char	*source;		/* clickhouse://..., checked */
 	const char	*devices[32];
 	unsigned	 ndevices;
 	struct src_opts	 so;
@@ -62,6 +66,11 @@ int cmdsel_finish(struct cmdsel *cs);
 
 /* Open the selection (warnings to stderr).  NULL with a message. */
 struct src *cmdsel_open(struct cmdsel *cs);
+
+/* Set --source (checked with chsrc_parse_url; not copied): 0, or -1
+ * with a message. */
+int cmdsel_set_source(struct cmdsel *cs, const char *url, char *err,
+    size_t errlen);
 
 /* Append a path (not copied); -1 when CMDSEL_MAX_PATHS are taken. */
 int cmdsel_add_path(struct cmdsel *cs, const char *p);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chsource.h"
 #include "cmdsel.h"
 #include "config.h"
 #include "timearg.h"
@@ -26,6 +27,18 @@ cmdsel_add_path(struct cmdsel *cs, const char *p)
 	if (cs->npaths >= CMDSEL_MAX_PATHS)
 		return -1;
 	cs->paths[cs->npaths++] = p;
+	return 0;
+}
+
+int
+cmdsel_set_source(struct cmdsel *cs, const char *url, char *err,
+    size_t errlen)
+{
+	struct chsrc_url u;
+
+	if (chsrc_parse_url(url, &u, err, errlen) == -1)
+		return -1;
+	cs->source = url;
 	return 0;
 }
 
@@ -145,7 +158,14 @@ cmdsel_resolve(struct cmdsel *cs, char *err, size_t errlen)
 
 	if (times(cs, err, errlen) == -1)
 		return -1;
-	if (cs->ndevices > 0 || cs->config != NULL || cs->cfg != NULL ||
+	if (cs->source != NULL) {
+		if (cs->npaths > 0 || cs->ndevices > 0) {
+			snprintf(err, errlen, "--source reads ClickHouse: no "
+			    "files, directories or --device with it");
+			return -1;
+		}
+		cs->so.ch_url = cs->source;
+	} else if (cs->ndevices > 0 || cs->config != NULL || cs->cfg != NULL ||
 	    (cs->npaths == 0 && (cs->from != NULL || cs->to != NULL))) {
 		if (data_trees(cs, err, errlen) == -1)
 			return -1;
@@ -164,6 +184,7 @@ cmdsel_resolve(struct cmdsel *cs, char *err, size_t errlen)
 struct src *
 cmdsel_open_err(struct cmdsel *cs, char *err, size_t errlen)
 {
+	cs->so.ch_filter = cs->filter;
 	return src_open(cs->paths, cs->npaths, &cs->so, err, errlen);
 }
 

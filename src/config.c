@@ -1150,6 +1150,21 @@ kw_web_auth(struct parser *p)
 	return arg_str(p, p->c->web_auth, sizeof(p->c->web_auth));
 }
 
+/* Checked in full where it is used (src/chsource.h): here the scheme. */
+static int
+kw_source(struct parser *p)
+{
+	if (arg_str(p, p->c->source, sizeof(p->c->source)) == -1)
+		return -1;
+	if (strncmp(p->c->source, "clickhouse://", 13) != 0 ||
+	    strpbrk(p->c->source, " \t\"'") != NULL) {
+		perr(p, p->tok.line, "source: \"%s\" is not "
+		    "clickhouse://HOST[:PORT]/DB.TABLE", p->c->source);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 kw_saved_dir(struct parser *p)
 {
@@ -1463,6 +1478,7 @@ static const struct keyword top_keywords[] = {
 	{ "warn-drops",		kw_warn_drops },
 	{ "warn-clickhouse",	kw_warn_clickhouse },
 	{ "web-auth",		kw_web_auth },
+	{ "source",		kw_source },
 	{ "saved-dir",		kw_saved_dir },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
@@ -1734,6 +1750,8 @@ print_network(const struct fk_config *c, FILE *fp)
 	if (c->web_auth[0] != '\0')
 		print_str(fp, "web-auth", c->web_auth);
 	print_str(fp, "saved-dir", c->saveddir);
+	if (c->source[0] != '\0')
+		print_str(fp, "source", c->source);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
 	if (c->control_ro[0] != '\0')

@@ -125,6 +125,8 @@ struct fk_config {
 	char		web_auth[FK_PATH_MAX];	/* "" or the htpasswd-style
 						 * user file (basic auth) */
 	char		saveddir[FK_PATH_MAX];	/* saved reports, filters */
+	char		source[FK_PATH_MAX];	/* clickhouse://... the web's
+						 * reports read (empty: files) */
 	struct proto_limits limits;
 	char		config_path[FK_PATH_MAX];
 

@@ -30,7 +30,8 @@ struct command {
 /* The selection options of the listing commands (cmdsel.h). */
 #define SEL_USAGE	"[FILE|DIR|-]... [--from T] [--to T] " \
 	"[--rule any|start|end|all] [--device NAME] [--config FILE] [--tmp] " \
-	"[--threads N] [--filter EXPR] [--index-dir DIR] [--no-index]"
+	"[--threads N] [--filter EXPR] [--index-dir DIR] [--no-index] " \
+	"[--source clickhouse://HOST:PORT/DB.TABLE]"
 
 static const struct command commands[] = {
 	{ "status", cmd_status, "status [--json] [--watch [SECONDS]] [--socket PATH]",
@@ -85,13 +86,17 @@ static const struct command commands[] = {
 	    "graph flows [FILTER] --from T --to T [--bucket S] "
 	    "[--unit bits|packets|flows] [--multiplier N] [--size WxH] "
 	    "[--png FILE|-] [--top N] [--stack srcip|dstip|srcport|dstport] "
-	    "[--output text|csv|json] [--config FILE] [FILE|DIR]...",
+	    "[--output text|csv|json] [--config FILE] "
+	    "[--source clickhouse://HOST:PORT/DB.TABLE | FILE|DIR...]",
 	    "draw a tracking, a group, or stored flows over time as a PNG "
 	    "(doc/graphs.md)" },
 	{ "clickhouse", cmd_clickhouse, "clickhouse schema [--cluster NAME] "
 	    "[--on-cluster] [--db DB] [--table LOCAL] [--dist-table DIST] "
-	    "[--ttl-days N | --no-ttl]",
-	    "print the ClickHouse tables' DDL (doc/clickhouse.md)" },
+	    "[--ttl-days N | --no-ttl] | clickhouse load --url "
+	    "http://HOST:PORT/ [--url ...] [--table DB.TABLE] "
+	    "[--collector NAME] [--batch N] " SEL_USAGE,
+	    "print the ClickHouse tables' DDL; load flow files into them "
+	    "(doc/clickhouse.md)" },
 	{ "help", cmd_help, "help", "this list" },
 	{ "version", cmd_version, "version", "print the version" },
 };

@@ -353,6 +353,8 @@ flows_pass(const struct graph_flows_req *q, const struct filter *f,
 	so.rule = SRC_ANY;
 	so.warn = q->warn;
 	so.warn_arg = q->warn_arg;
+	so.ch_url = q->ch_url;
+	so.ch_filter = f;
 	if ((src = src_open((const char **)(uintptr_t)q->paths, q->npaths,
 	    &so, err, errlen)) == NULL)
 		return -1;

@@ -72,6 +72,8 @@ struct graph_flows_req {
 	const char	*filter;	/* expression; NULL or "" = all */
 	const char *const *paths;	/* files or directories */
 	unsigned	 npaths;
+	const char	*ch_url;	/* clickhouse://... instead of paths
+					 * (src/chsource.h), or NULL */
 	uint64_t	 from_ms, to_ms;	/* the window */
 	unsigned	 bucket_s;
 	int		 unit;		/* 0 bits, 1 packets, 2 flows */

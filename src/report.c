@@ -743,6 +743,140 @@ add_one(struct rpt *r, const struct flowrec *f, struct pend *p)
 	return (unsigned)nk;
 }
 
+uint32_t
+rpt_needs(const struct rpt_def *d)
+{
+	return needs(d->id);
+}
+
+int
+rpt_family(const struct rpt_def *d)
+{
+	return family(d->id);
+}
+
+void
+rpt_add_skipped(struct rpt *r, uint64_t missing, uint64_t other_af,
+    uint64_t first_ms, uint64_t last_ms)
+{
+	r->missing += missing;
+	r->other_af += other_af;
+	if (first_ms < r->first_ms)
+		r->first_ms = first_ms;
+	if (last_ms > r->last_ms)
+		r->last_ms = last_ms;
+}
+
+uint32_t
+rpt_reads(const struct rpt_def *d)
+{
+	switch (d->id) {
+	case X_PKTSIZE:
+		return RPT_R_PKTSIZE;
+	case X_PACKETS:
+		return RPT_R_PACKETS;
+	case X_OCTETS:
+		return RPT_R_OCTETS;
+	case X_DSTPORT:
+		return RPT_R_PROTO | RPT_R_DPORT;
+	case X_SRCPORT:
+		return RPT_R_PROTO | RPT_R_SPORT;
+	case X_PORT:
+		return RPT_R_PROTO | RPT_R_SPORT | RPT_R_DPORT;
+	case X_DSTIP: case X_DSTIP6:
+		return RPT_R_DST;
+	case X_SRCIP: case X_SRCIP6:
+		return RPT_R_SRC;
+	case X_IPPAIR: case X_IP: case X_IPPAIR6: case X_IP6:
+		return RPT_R_SRC | RPT_R_DST;
+	case X_PROTO:
+		return RPT_R_PROTO;
+	case X_NEXTHOP: case X_NEXTHOP6:
+		return RPT_R_NEXTHOP;
+	case X_INIF:
+		return RPT_R_INIF;
+	case X_OUTIF:
+		return RPT_R_OUTIF;
+	case X_IFPAIR:
+		return RPT_R_INIF | RPT_R_OUTIF;
+	case X_SRCAS:
+		return RPT_R_SRCAS;
+	case X_DSTAS:
+		return RPT_R_DSTAS;
+	case X_ASPAIR:
+		return RPT_R_SRCAS | RPT_R_DSTAS;
+	case X_TOS:
+		return RPT_R_TOS;
+	case X_SRCPFX: case X_SRCPFX6:
+		return RPT_R_SRC | RPT_R_SRCMASK;
+	case X_DSTPFX: case X_DSTPFX6:
+		return RPT_R_DST | RPT_R_DSTMASK;
+	case X_PFXPAIR: case X_PFXPAIR6:
+		return RPT_R_SRC | RPT_R_SRCMASK | RPT_R_DST | RPT_R_DSTMASK;
+	case X_EXPORTER:
+		return RPT_R_EXPORTER;
+	case X_ENGID:
+		return RPT_R_ENGID;
+	case X_ENGTYPE:
+		return RPT_R_ENGTYPE;
+	case X_SRCTAG:
+		return RPT_R_SRCTAG;
+	case X_DSTTAG:
+		return RPT_R_DSTTAG;
+	case X_TAGPAIR:
+		return RPT_R_SRCTAG | RPT_R_DSTTAG;
+	default:
+		return 0;
+	}
+}
+
+/* add_one() for n flows that agree on what the report reads. */
+int
+rpt_add_sum(struct rpt *r, const struct flowrec *f, uint64_t n,
+    uint64_t octets, uint64_t packets, uint64_t first_ms, uint64_t last_ms)
+{
+	struct pend p[2];
+	uint64_t m = r->o.multiplier;
+	int x = r->d->id, fam = family(x), nk, rc = 0;
+	uint32_t need = needs(x);
+
+	if (x == X_SUMMARY)
+		return -1;
+	if (fam != 0 && f->af != fam) {
+		r->other_af += n;
+		return 0;
+	}
+	if ((f->fields & need) != need) {
+		r->missing += n;
+		return 0;
+	}
+	if (first_ms < r->first_ms)
+		r->first_ms = first_ms;
+	if (last_ms > r->last_ms)
+		r->last_ms = last_ms;
+	if (x == X_PKTSIZE && f->packets == 0) {
+		r->no_packets += n;
+		return 0;
+	}
+	if (x == X_SHORT) {
+		r->tflows += n * m;
+		r->toctets += octets * m;
+		r->tpackets += packets * m;
+		return 0;
+	}
+	memset(p[0].key, 0, KEYBUF);
+	memset(p[1].key, 0, KEYBUF);
+	if ((nk = extract(r, f, p[0].key, p[1].key)) == 0)
+		return 0;
+	pend_key(r, &p[0], n * m, octets * m, packets * m);
+	if (nk == 2)
+		pend_key(r, &p[1], n * m, octets * m, packets * m);
+	for (int i = 0; i < nk; i++)
+		if (count(r, &p[i]) == -1)
+			rc = -1;
+	return rc;
+}
+
 static int
 flush(struct rpt *r, const struct pend *p, unsigned n)
 {

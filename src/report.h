@@ -155,6 +155,52 @@ struct rpt_select {
 size_t rpt_rows(const struct rpt *r, const struct rpt_select *sel,
     struct rpt_row **out);
 
+/*
+ * Counting rows aggregated elsewhere (a ClickHouse GROUP BY, chagg.h):
+ * rpt_reads() says which fields of a flow the report's keys are made
+ * from (RPT_R_*; the family and the FR_HAS_* bits of rpt_needs() are
+ * always read), rpt_add_sum() counts n flows that agree on those fields,
+ * as f holds them, whose octets and packets (automatic sampling already
+ * applied, not the multiplier) sum to octets and packets, first_ms and
+ * last_ms the earliest start and latest end among them.  The same sums
+ * as rpt_add() of the n flows one by one.  -1 (nothing counted) for the
+ * summary, which needs every flow, or when out of memory.
+ */
+#define RPT_R_PROTO	0x000001u
+#define RPT_R_SPORT	0x000002u
+#define RPT_R_DPORT	0x000004u
+#define RPT_R_SRC	0x000008u
+#define RPT_R_DST	0x000010u
+#define RPT_R_NEXTHOP	0x000020u
+#define RPT_R_EXPORTER	0x000040u	/* exp_af and exporter */
+#define RPT_R_INIF	0x000080u
+#define RPT_R_OUTIF	0x000100u
+#define RPT_R_SRCAS	0x000200u
+#define RPT_R_DSTAS	0x000400u
+#define RPT_R_TOS	0x000800u
+#define RPT_R_SRCMASK	0x001000u
+#define RPT_R_DSTMASK	0x002000u
+#define RPT_R_ENGTYPE	0x004000u
+#define RPT_R_ENGID	0x008000u
+#define RPT_R_SRCTAG	0x010000u
+#define RPT_R_DSTTAG	0x020000u
+#define RPT_R_PACKETS	0x040000u
+#define RPT_R_OCTETS	0x080000u
+#define RPT_R_PKTSIZE	0x100000u	/* octets / packets into octets,
+					 * packets 0 or 1 */
+uint32_t rpt_reads(const struct rpt_def *d);
+uint32_t rpt_needs(const struct rpt_def *d);
+/* The address family a report counts (FR_AF_*), 0 for both. */
+int rpt_family(const struct rpt_def *d);
+/* Flows that were not given to rpt_add_sum(): missing lacked a needed
+ * field, other_af were of the other family; first_ms and last_ms the
+ * earliest start and latest end of those that were (UINT64_MAX and 0
+ * when none). */
+void rpt_add_skipped(struct rpt *r, uint64_t missing, uint64_t other_af,
+    uint64_t first_ms, uint64_t last_ms);
+int rpt_add_sum(struct rpt *r, const struct flowrec *f, uint64_t n,
+    uint64_t octets, uint64_t packets, uint64_t first_ms, uint64_t last_ms);
+
 /* flow-stat -f 0, figure by figure (floats computed as flow-stat does). */
 #define RPT_HIST	26
 struct rpt_summary {

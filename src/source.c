@@ -40,6 +40,7 @@
 #include "storage/ftreader.h"
 #include "storage/layout.h"
 
+#include "chsource.h"
 #include "source.h"
 
 #define SRC_BATCH	4096	/* flows per batch */
@@ -100,6 +101,8 @@ struct src {
 	int		 started;
 
 	unsigned	 nread, nfailed, nindexed;
+	struct chsrc	*ch;		/* ch_url: the rows' stream */
+	struct flowrec	*chrecs;	/* ch_url: one batch */
 	struct flowrec	 one;		/* for src_next */
 	const struct flowrec *pend;
 	unsigned	 npend;
@@ -759,6 +762,85 @@ worker(void *arg)
 	}
 }
 
+/* ---------------------------------------------------------------- ClickHouse */
+
+static struct src *
+ch_open(struct src *s, char *err, size_t errlen)
+{
+	struct chsrc_url u;
+	char *where;
+	int exact;
+
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv_data, NULL);
+	pthread_cond_init(&s->cv_space, NULL);
+	if (chsrc_parse_url(s->o.ch_url, &u, err, errlen) == -1) {
+		src_close(s);
+		return NULL;
+	}
+	if ((s->chrecs = malloc(SRC_BATCH * sizeof(*s->chrecs))) == NULL ||
+	    (where = chsrc_where(s->o.from_ms, s->o.to_ms, (int)s->o.rule,
+	    s->o.ch_filter, &exact)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		src_close(s);
+		return NULL;
+	}
+	s->ch = chsrc_open(&u, where, err, errlen);
+	free(where);
+	if (s->ch == NULL) {
+		src_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The next batch of rows in the window; 0 at the end or on an error
+ * (warned, counted as a failed file). */
+static int
+ch_batch(struct src *s, const struct flowrec **recs, unsigned *n)
+{
+	char err[512];
+	unsigned k = 0;
+	int rc = 1;
+
+	while (k < SRC_BATCH && (rc = chsrc_next(s->ch, &s->chrecs[k], err,
+	    sizeof(err))) == 1)
+		if (!has_window(&s->o) || src_match(&s->o, &s->chrecs[k]))
+			k++;
+	if (rc == -1) {
+		src_warn(s, err);
+		s->nfailed = 1;
+		s->cur = 1;
+	} else if (rc == 0 && s->cur == 0) {
+		s->nread = 1;
+		s->cur = 1;
+	}
+	*recs = s->chrecs;
+	*n = k;
+	return k > 0;
+}
+
+static int
+ch_next_batch(struct src *s, const struct flowrec **recs, unsigned *n)
+{
+	unsigned k;
+
+	*recs = NULL;
+	*n = 0;
+	if (s->cur > 0 && s->o.each == NULL)
+		return 0;
+	if (s->o.each == NULL)
+		return ch_batch(s, recs, n) || (*n = 0, 0);
+	/* unordered mode: hand everything to each() here */
+	while (s->cur == 0 && ch_batch(s, recs, n))
+		for (k = 0; k < *n; k += SRC_EACH_MAX)
+			s->o.each(s->o.each_arg, 0, *recs + k, *n - k >
+			    SRC_EACH_MAX ? SRC_EACH_MAX : *n - k);
+	*recs = NULL;
+	*n = 0;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- API */
 
 struct src *
@@ -787,6 +869,8 @@ src_open(const char *const *paths, unsigned npaths, const struct src_opts *o,
 		    "after its start");
 		return NULL;
 	}
+	if (s->o.ch_url != NULL)
+		return ch_open(s, err, errlen);
 	s->period_ms = (uint64_t)(s->o.period_s != 0 ? s->o.period_s :
 	    SRC_DEFPERIOD) * 1000;
 	pthread_mutex_init(&s->mu, NULL);
@@ -850,6 +934,8 @@ src_next_batch(struct src *s, const struct flowrec **recs, unsigned *n)
 	struct slot *sl;
 	struct batch *b;
 
+	if (s->o.ch_url != NULL)
+		return ch_next_batch(s, recs, n);
 	*recs = NULL;
 	*n = 0;
 	pthread_mutex_lock(&s->mu);
@@ -956,6 +1042,8 @@ src_close(struct src *s)
 		}
 		free(s->slots[i].warn);
 	}
+	chsrc_close(s->ch);
+	free(s->chrecs);
 	free(s->held);
 	while ((b = s->free) != NULL) {
 		s->free = b->next;

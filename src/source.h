@@ -14,6 +14,8 @@
 
 #include "proto/flowrec.h"
 
+struct filter;
+
 /* Which flows of a time window count (FlowViewer's inclusion rules). */
 enum src_rule {
 	SRC_ANY,	/* any part of the flow inside the window */
@@ -63,6 +65,16 @@ struct src_opts {
 	 */
 	const char	*index_dir;
 	uint64_t	 need;
+	/*
+	 * A ClickHouse table instead of files (src/chsource.h): with ch_url
+	 * set ("clickhouse://HOST:PORT/DB.TABLE", already checked), paths
+	 * are ignored and the rows of the window come from the server; the
+	 * window and ch_filter (the caller's filter, which it still applies)
+	 * are pushed into the query's WHERE clause.  Errors of the server
+	 * go through warn and count as a failed file.
+	 */
+	const char	*ch_url;
+	const struct filter *ch_filter;
 };
 
 #define SRC_MAXTHR	16	/* reader threads at most */

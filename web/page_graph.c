@@ -79,6 +79,7 @@ graph_req(const struct web_req *r, struct websel *ws,
 	q->filter = ws->expr;
 	q->paths = ws->cs.paths;
 	q->npaths = ws->cs.npaths;
+	q->ch_url = ws->cs.source;
 	q->from_ms = ws->cs.so.from_ms;
 	q->to_ms = ws->cs.so.to_ms;
 	q->unit = unit < 0 ? 0 : unit;

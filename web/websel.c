@@ -129,6 +129,11 @@ websel_resolve(struct websel *ws, const struct web_req *r)
 	}
 	if (dev != NULL)
 		ws->cs.devices[ws->cs.ndevices++] = dev;
+	/* the configuration's source: ClickHouse instead of the trees */
+	if (ws->cs.cfg != NULL && ws->cs.cfg->source[0] != '\0' &&
+	    cmdsel_set_source(&ws->cs, ws->cs.cfg->source, ws->err,
+	    sizeof(ws->err)) == -1)
+		return -1;
 	ws->cs.so.rule = (enum src_rule)(rule < 0 ? 0 : rule);
 	ws->cs.so.warn = websel_msg;
 	ws->cs.so.warn_arg = ws;
