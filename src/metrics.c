@@ -112,6 +112,11 @@ metrics_exporters(FILE *fp, const struct mexp *m, unsigned n,
 	for (i = 0; i < n; i++)
 		exp_sample(fp, "flowkeep_exporter_templates", &m[i],
 		    m[i].e.templates);
+	prom_family(fp, "flowkeep_exporter_pending", "gauge",
+	    "v9 data flowsets waiting for their template now.");
+	for (i = 0; i < n; i++)
+		exp_sample(fp, "flowkeep_exporter_pending", &m[i],
+		    m[i].e.pending);
 	prom_family(fp, "flowkeep_exporter_last_seen_seconds", "gauge",
 	    "Seconds since the exporter's last datagram.");
 	for (i = 0; i < n; i++)
@@ -223,6 +228,103 @@ metrics_trees(const struct control_src *s, struct filemgr_info *fi,
 	}
 }
 
+/* A directory tree's fault counter (struct filemgr_faults). */
+static const struct mtree_def {
+	const char	*name;
+	const char	*help;
+	size_t		 off;
+} tree_faults[] = {
+	{ "flowkeep_files_recovered_total", "Stale tmp- files finished at "
+	    "start or reload.", offsetof(struct filemgr_faults,
+	    files_recovered) },
+	{ "flowkeep_recovered_flows_total", "Flows kept in the files "
+	    "recovered.", offsetof(struct filemgr_faults, flows_recovered) },
+	{ "flowkeep_recover_failures_total", "Stale files that could not be "
+	    "finished (left as they are).", offsetof(struct filemgr_faults,
+	    recover_failed) },
+	{ "flowkeep_write_errors_total", "Failed creates, writes, renames "
+	    "and closes of flow files.", offsetof(struct filemgr_faults,
+	    write_errors) },
+	{ "flowkeep_unwritten_flows_total", "Flows received that are in no "
+	    "file (lost to a write error).", offsetof(struct filemgr_faults,
+	    flows_unwritten) },
+	{ "flowkeep_files_salvaged_total", "Files closed with what reached "
+	    "the disk after a write error.", offsetof(struct filemgr_faults,
+	    files_salvaged) },
+	{ "flowkeep_salvage_failures_total", "Files left as tmp- after a "
+	    "write error.", offsetof(struct filemgr_faults, salvage_failed) },
+};
+
+#define NTREE_FAULTS	(sizeof(tree_faults) / sizeof(tree_faults[0]))
+
+static void
+metrics_tree_faults(const struct control_src *s, struct filemgr_info *fi,
+    FILE *fp)
+{
+	const char	*kv[2] = { "device", NULL };
+	uint64_t	 v;
+	unsigned	 i, k;
+
+	for (k = 0; k < NTREE_FAULTS; k++) {
+		prom_family(fp, tree_faults[k].name, "counter",
+		    tree_faults[k].help);
+		for (i = 0; i < s->ntrees; i++) {
+			kv[1] = fi[i].name;
+			memcpy(&v, (const char *)&fi[i].faults +
+			    tree_faults[k].off, sizeof(v));
+			prom_sample(fp, tree_faults[k].name, kv, 1, v);
+		}
+	}
+	prom_family(fp, "flowkeep_open_file_flows", "gauge",
+	    "Flows in the tree's open files.");
+	for (i = 0; i < s->ntrees; i++) {
+		kv[1] = fi[i].name;
+		prom_sample(fp, "flowkeep_open_file_flows", kv, 1,
+		    fi[i].flows4 + fi[i].flows6);
+	}
+}
+
+/* The decoder's context-wide bounds (status' "decoder:" line). */
+static void
+metrics_decoder(const struct control_src *s, FILE *fp)
+{
+	struct proto_stats	ps;
+	static const struct {
+		const char	*name, *type, *help;
+	} *d, defs[] = {
+		{ "flowkeep_decoder_exporters", "gauge",
+		    "Exporters the decoder holds state for now." },
+		{ "flowkeep_decoder_exporters_limit", "gauge",
+		    "The most exporters it holds (limits exporters)." },
+		{ "flowkeep_decoder_exporters_evicted_total", "counter",
+		    "Exporters pushed out by newcomers at the limit." },
+		{ "flowkeep_decoder_pending_bytes", "gauge",
+		    "v9 data waiting for its template now, all exporters." },
+		{ "flowkeep_decoder_pending_bytes_peak", "gauge",
+		    "The most v9 data that waited at once." },
+		{ "flowkeep_decoder_pending_limit_bytes", "gauge",
+		    "The bound on it (limits pending-total)." },
+		{ "flowkeep_decoder_pending_refused_total", "counter",
+		    "v9 data flowsets refused because the bound was reached." },
+	};
+	uint64_t	v[7];
+	unsigned	i;
+
+	proto_get_stats(s->proto, &ps);
+	v[0] = ps.exporters;
+	v[1] = ps.max_exporters;
+	v[2] = ps.exporters_evicted;
+	v[3] = ps.pending_bytes;
+	v[4] = ps.pending_bytes_max;
+	v[5] = ps.pending_total;
+	v[6] = ps.pending_refused;
+	for (i = 0; i < 7; i++) {
+		d = &defs[i];
+		prom_family(fp, d->name, d->type, d->help);
+		prom_sample(fp, d->name, NULL, 0, v[i]);
+	}
+}
+
 static void
 tracking_family(const struct control_src *s, FILE *fp, const char *name,
     const char *help, int which)
@@ -323,6 +425,8 @@ control_metrics(const struct control_src *s, FILE *fp)
 	metrics_listeners(s, fp);
 	metrics_totals(s, fp);
 	metrics_trees(s, fi, fp);
+	metrics_tree_faults(s, fi, fp);
+	metrics_decoder(s, fp);
 	metrics_trackings(s, fp);
 	if (s->ch != NULL)
 		chsink_metrics(s->ch, fp);

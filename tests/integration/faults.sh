@@ -12,6 +12,9 @@
 #     reached the disk, leaves closed files alone, and writes again once the
 #     tmpfs is made bigger; files + unwritten + kernel drops = flows sent.
 #     Skipped (77 at the end) only when tmpfs cannot be mounted.
+#     Parts 1-3 also read the fault counters from the metrics (the control
+#     socket's answer that /metrics serves): 0 before, the status figure
+#     after, and every status counter equal to its metric.
 #  3. the data directory made read-only (a read-only bind mount over it):
 #     file creation and the rename fail, are logged and counted, the daemon
 #     keeps running; after the unmount it writes again and a reload repairs
@@ -75,6 +78,27 @@ flows_in() {
 	echo "$_s"
 }
 
+# prom NAME{LABELS}: the sample's value in the daemon's metrics (the
+# control socket's answer, as /metrics serves it), "none" if absent
+prom() {
+	fk_ctl "$CTL" metrics >"$T/m.raw" || fail "metrics failed"
+	sed 1d "$T/m.raw" >"$T/m.body"
+	python3 "$LIB/promcheck.py" "$T/m.body" >"$T/m.txt" ||
+	    fail "metrics format: $(cat "$T/m.txt")"
+	awk -v k="$1" '$1 == k { print $2; f = 1 } END { if (!f) print "none" }' \
+	    "$T/m.txt"
+}
+
+# same_counters: every counter of status --json equals its metric
+same_counters() {
+	"$FLOWKEEP" status --json --socket "$CTL" >"$T/sp.json" ||
+	    fail "status --json failed"
+	fk_ctl "$CTL" metrics >"$T/sp.m" || fail "metrics failed"
+	python3 "$LIB/statusprom.py" "$T/sp.json" "$T/sp.m" >"$T/sp.out" ||
+	    fail "status and metrics differ: $(cat "$T/sp.out")"
+	echo "  status and metrics: $(cat "$T/sp.out")"
+}
+
 wait_flows() {	# expr wanted: wait until st EXPR prints at least wanted
 	_i=0
 	while [ "$(st "$1")" -lt "$2" ]; do
@@ -127,6 +151,8 @@ for z in 0 6; do
 	[ "$n" -ge 3000 ] || fail "recovered $n flows, want >= 3000"
 	[ "$n" -le 93000 ] || fail "recovered $n > 93000 sent"
 	[ "$rec" = 1 ] && [ "$frec" = "$n" ] || fail "status counters"
+	[ "$(prom 'flowkeep_recovered_flows_total{device=""}')" = "$n" ] ||
+	    fail "flowkeep_recovered_flows_total is not $n"
 	grep -q "repaired stale" "$T/log" || fail "repair not logged"
 	for f in "$T/keep$z"/*; do
 		cmp -s "$f" "$W/$(basename "$f")" ||
@@ -180,6 +206,8 @@ if ! mount -t tmpfs -o size=1m tmpfs "$FULL" 2>"$T/err"; then
 else
 	MNT="$FULL"
 	start "$FULL" -z0
+	[ "$(prom 'flowkeep_unwritten_flows_total{device=""}')" = 0 ] ||
+	    fail "unwritten flows before the disk filled"
 	"$UDPSEND" 127.0.0.1 "$PORT" "$T/a.lpb" >/dev/null
 	wait_flows 't["flows_open"]' 1500
 	fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
@@ -205,6 +233,14 @@ else
 	    awk '{print $3 "k used of " $2 "k"}')"
 	[ "$pk2" = $((pk1 + 100)) ] || fail "packets not counted while full"
 	[ "$we" -ge 1 ] || fail "no write error counted"
+	unw=$(st 't["flows_unwritten"]')
+	mu=$(prom 'flowkeep_unwritten_flows_total{device=""}')
+	mw=$(prom 'flowkeep_write_errors_total{device=""}')
+	echo "  metrics: flowkeep_unwritten_flows_total $mu," \
+	    "flowkeep_write_errors_total $mw"
+	[ "$mu" = "$unw" ] && [ "$mw" = "$we" ] ||
+	    fail "metrics $mu/$mw, status $unw/$we"
+	same_counters
 	grep -q "counted as unwritten" "$T/log" || fail "not logged"
 	nlog=$(grep -c "counted as unwritten" "$T/log")
 	fk_ctl "$CTL" rotate >/dev/null || fail "rotate while full"
@@ -256,6 +292,10 @@ if mount --bind "$W" "$W" 2>/dev/null &&
 	echo "  read-only: write_errors $we, salvage_failed $sf," \
 	    "flows_unwritten $unw"
 	[ "$sf" = 1 ] && [ "$unw" = 4500 ] || fail "not counted"
+	[ "$(prom 'flowkeep_salvage_failures_total{device=""}')" = 1 ] &&
+	    [ "$(prom 'flowkeep_unwritten_flows_total{device=""}')" = 4500 ] ||
+	    fail "metrics do not count it"
+	same_counters
 	grep -q "Read-only file system" "$T/log" || fail "not logged"
 	umount "$W" || fail "umount"
 	MNT=$FULL
@@ -268,6 +308,8 @@ if mount --bind "$W" "$W" 2>/dev/null &&
 	fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
 	echo "  writable again: files_recovered $rec after SIGHUP"
 	[ "$rec" = 1 ] || fail "the file left behind was not repaired"
+	[ "$(prom 'flowkeep_files_recovered_total{device=""}')" = 1 ] ||
+	    fail "flowkeep_files_recovered_total is not 1"
 	written=$(flows_in "$W") || exit 1
 	unw=$(st 't["flows_unwritten"]')
 	frec=$(st 't["flows_recovered"]')

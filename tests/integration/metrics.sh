@@ -8,7 +8,12 @@
 # equal what was sent: packets, flows, lost flows, corrupt per exporter
 # with its device label, the totals, files written, and the listener's
 # request counts by route and status; the Status page shows the loss
-# warning of 127.0.7.3.  Runs without the shared vectors.
+# warning of 127.0.7.3.  Fault counters: a datagram from 127.0.7.9 (not
+# on the allow-list) and a v9 data flowset from 127.0.7.5 whose template
+# never came move the refused and pending counters from their zero of the
+# scrape before, and lib/statusprom.py finds every counter of `flowkeep
+# status --json` in the metrics with the same value.  Runs without the
+# shared vectors.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
 CGI=$top_builddir/web/flowkeep.cgi
@@ -36,6 +41,10 @@ NOW=$(date +%s)
 python3 "$LIB/mkv5.py" "$T/v5.lpb" "$NOW" || fail "mkv5.py failed"
 python3 "$LIB/lpbpick.py" "$T/v5.lpb" "$T/gap.lpb" 0,2 || fail "gap.lpb"
 printf '\000\005garbage' >"$T/junk.bin"
+# v9, one data flowset (12 bytes) for template 300, never announced
+python3 -c 'import struct, sys, time
+sys.stdout.buffer.write(struct.pack("!HHIIIIHH8s", 9, 1, 60000,
+    int(time.time()), 0, 7, 300, 12, bytes(8)))' >"$T/pend.bin"
 W=$T/w
 CTL=$T/ctl
 UPORT=$(free_port)
@@ -43,6 +52,7 @@ WPORT=$(tcp_port)
 cat >"$T/fk.conf" <<CONF
 workdir "$W"
 control "$CTL"
+allow 127.0.7.0/29
 device "edge" {
 	exporter 127.0.7.3/32
 }
@@ -50,9 +60,12 @@ CONF
 fk_start "$T/log" "$CTL" -D -z0 -N 0 --config "$T/fk.conf" \
     --statefile "$T/state" --web-listen "127.0.0.1:$WPORT" \
     "127.0.0.1/0/$UPORT"
+fk_ctl "$CTL" metrics >"$T/m0" || fail "metrics over the control socket"
 "$UDPSEND" -b 127.0.7.1 127.0.0.1 "$UPORT" "$T/v5.lpb" >/dev/null
 "$UDPSEND" -b 127.0.7.1 127.0.0.1 "$UPORT" "$T/junk.bin" >/dev/null
 "$UDPSEND" -b 127.0.7.3 127.0.0.1 "$UPORT" "$T/gap.lpb" >/dev/null
+"$UDPSEND" -b 127.0.7.5 127.0.0.1 "$UPORT" "$T/pend.bin" >/dev/null
+"$UDPSEND" -b 127.0.7.9 127.0.0.1 "$UPORT" "$T/pend.bin" >/dev/null
 sleep 0.5
 fk_ctl "$CTL" rotate >/dev/null || fail "rotate"
 i=0
@@ -85,7 +98,7 @@ expect "flowkeep_exporter_packets_total{$B}" 2
 expect "flowkeep_exporter_flows_total{$B}" 40
 expect "flowkeep_exporter_lost_flows_total{$B}" 30
 expect "flowkeep_exporter_corrupt_total{$B}" 0
-expect "flowkeep_datagrams_total{}" 6
+expect "flowkeep_datagrams_total{}" 8
 expect "flowkeep_flows_total{}" 110
 expect "flowkeep_corrupt_total{}" 1
 expect "flowkeep_kernel_drops_total{}" 0
@@ -101,6 +114,51 @@ d=$(metric 'flowkeep_disk_bytes{device="edge"}')
 [ "$d" -gt 0 ] 2>/dev/null || fail "disk bytes of edge: $d"
 ls "$W"/edge/ft-* >/dev/null 2>&1 || fail "no file in the edge tree"
 echo "  disk bytes of edge: $d"
+
+echo "== 2b. fault counters, and every status counter, in the metrics"
+sed 1d "$T/m0" >"$T/m0.body"
+python3 "$LIB/promcheck.py" "$T/m0.body" >"$T/m0.txt" || fail "format (0)"
+cp "$T/m.txt" "$T/m1.txt"
+# before: 0; after: what was provoked
+was() {
+	v=$(awk -v k="$1" '$1 == k { print $2; f = 1 } END { if (!f) print "none" }' \
+	    "$T/m0.txt")
+	[ "$v" = "$2" ] || fail "before: $1 = $v, want $2"
+}
+C='device="",exporter="127.0.7.5"'
+was 'flowkeep_refused_total{}' 0
+was 'flowkeep_decoder_pending_bytes{}' 0
+was 'flowkeep_unwritten_flows_total{device=""}' 0
+was 'flowkeep_write_errors_total{device="edge"}' 0
+expect 'flowkeep_refused_total{}' 1
+expect "flowkeep_exporter_pending{$C}" 1
+expect "flowkeep_exporter_packets_total{$C}" 1
+expect 'flowkeep_decoder_exporters{}' 3
+for k in pending_bytes pending_bytes_peak; do
+	v=$(metric "flowkeep_decoder_$k{}")
+	[ "$v" -gt 0 ] 2>/dev/null || fail "flowkeep_decoder_$k = $v"
+	echo "  flowkeep_decoder_$k{} = $v"
+done
+for f in write_errors unwritten_flows files_recovered recovered_flows \
+    recover_failures files_salvaged salvage_failures; do
+	expect "flowkeep_${f}_total{device=\"edge\"}" 0
+done
+"$FLOWKEEP" status --json --socket "$CTL" >"$T/st.json" || fail "status"
+fk_ctl "$CTL" metrics >"$T/m.now" || fail "metrics"
+python3 "$LIB/statusprom.py" "$T/st.json" "$T/m.now" ||
+    fail "status and metrics differ"
+# the check fails on a status counter the metrics lack or disagree with
+python3 - "$T/st.json" <<'PY' || fail "editing the status copy"
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["devices"][0]["write_errors"] += 1
+d["decoder"]["new_counter"] = 0
+json.dump(d, open(sys.argv[1] + ".bad", "w"))
+PY
+python3 "$LIB/statusprom.py" "$T/st.json.bad" "$T/m.now" >"$T/sp.out" &&
+    fail "statusprom took a changed status"
+grep -q 'write_errors' "$T/sp.out" && grep -q 'new_counter' "$T/sp.out" ||
+    fail "statusprom did not name both faults: $(cat "$T/sp.out")"
 
 echo "== 3. a second scrape counts the first"
 get /metrics m2 >/dev/null
