@@ -1,6 +1,11 @@
-"""statusprom.py STATUS.json METRICS.txt - check that every counter of
-`flowkeep status --json` is also in the daemon's Prometheus text, with
-the same value.
+"""statusprom.py STATUS.json METRICS.txt
+statusprom.py --socket CTL - check that every counter of `flowkeep status
+--json` is also in the daemon's Prometheus text, with the same value.
+
+With --socket, both are asked of the daemon's control socket: status,
+metrics, status again, retried (up to 50 times, 0.2 s apart) until the
+two status answers agree, so counters that still move (a write retried
+every second) are compared at rest.
 
 METRICS.txt is either promcheck.py's sorted form or the raw text (an "OK"
 status line first, as ctl.py prints the control socket's answer, is
@@ -12,7 +17,9 @@ separate requests.  Prints "N counters equal" and exits 0, or prints each
 difference and exits 1."""
 import json
 import re
+import socket
 import sys
+import time
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -72,19 +79,63 @@ LISTENER = {
     "datagrams": "flowkeep_listener_datagrams_total",
     "kernel_drops": "flowkeep_listener_kernel_drops_total",
 }
-# numbers that are not counters
+# numbers that are not counters (recent rates: Prometheus takes rate()
+# of the counters itself)
+RATES = {"flows_per_s", "datagrams_per_s", "rate_span_s"}
 SKIP = {
     "daemon": {"pid", "uptime_s"},
-    "exporter": {"version", "sampling", "samplers", "last_seen_s_ago"},
+    "exporter": {"version", "sampling", "samplers", "last_seen_s_ago"}
+    | RATES,
+    "totals": RATES,
     "device": {"version"},
     "listener": {"port", "rcvbuf"},
     "last_flush": {"t", "rrds", "wall_us"},
 }
 
 
-def load_metrics(path):
+def ask(path, cmd):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(path)
+    s.sendall(("FLOWKEEP/1 %s\n" % cmd).encode())
+    out = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    s.close()
+    text = out.decode("utf-8")
+    if not text.startswith("OK\n"):
+        sys.exit("statusprom: %s: %s" % (cmd, text[:200]))
+    return text[3:]
+
+
+def at_rest(st):
+    """The status without what moves by itself (times)."""
+    st = json.loads(json.dumps(st))
+    st.pop("daemon", None)
+    st.get("last_flush", {}).pop("wall_us", None)
+    for e in st.get("exporters", []) + [st.get("totals", {})]:
+        for k in RATES | {"last_seen_s_ago"}:
+            e.pop(k, None)
+    return st
+
+
+def from_socket(path):
+    for _ in range(50):
+        s1 = json.loads(ask(path, "status-json"))
+        m = ask(path, "metrics")
+        s2 = json.loads(ask(path, "status-json"))
+        if at_rest(s1) == at_rest(s2):
+            return s1, m.split("\n")
+        time.sleep(0.2)
+    sys.exit("statusprom: the status never stayed the same for a moment")
+
+
+def load_metrics(lines):
     m = {}
-    for line in open(path, encoding="utf-8"):
+    for line in lines:
         line = line.rstrip("\n")
         if not line or line.startswith("#") or line == "OK":
             continue
@@ -127,10 +178,15 @@ class Check:
 
 
 def main():
-    st = json.load(open(sys.argv[1]))
-    c = Check(load_metrics(sys.argv[2]))
+    if sys.argv[1] == "--socket":
+        st, lines = from_socket(sys.argv[2])
+    else:
+        st = json.load(open(sys.argv[1]))
+        lines = open(sys.argv[2], encoding="utf-8").readlines()
+    c = Check(load_metrics(lines))
     known = {"warnings", "daemon", "listeners", "exporters", "devices",
-             "trackings", "rrd_errors", "last_flush", "decoder", "totals"}
+             "trackings", "rrd_errors", "last_flush",
+             "decoder", "totals"}
     for k in set(st) - known:
         c.bad.append("%s: a part of status this check does not know" % k)
     for k, v in st["daemon"].items():
@@ -169,7 +225,7 @@ def main():
     tot = dict(st["totals"])
     if tot.pop("disk_bytes") != disk:
         c.bad.append("totals.disk_bytes is not the sum of the devices'")
-    c.part("totals", tot, TOTALS, {})
+    c.part("totals", tot, TOTALS, {}, SKIP["totals"])
     kinds = {}
     for w in st["warnings"]:
         kinds[w["kind"]] = kinds.get(w["kind"], 0) + 1
