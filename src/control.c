@@ -217,6 +217,9 @@ text_trackings(const struct control_src *s, FILE *fp)
 	if (s->lt != NULL && livetrack_rrd_errors(s->lt) > 0)
 		fprintf(fp, " (%" PRIu64 " RRD writes failed, see the log)",
 		    livetrack_rrd_errors(s->lt));
+	if (s->lt != NULL && livetrack_rrd_recreated(s->lt) > 0)
+		fprintf(fp, " (%" PRIu64 " broken RRDs moved aside and "
+		    "recreated)", livetrack_rrd_recreated(s->lt));
 	fputc('\n', fp);
 	if (n > 0)
 		text_track_index(s->lt, fp);
@@ -243,8 +246,9 @@ json_trackings(const struct control_src *s, FILE *fp)
 		    ",\"steps\":%" PRIu64 "}", li.matched, li.late_flows,
 		    li.buckets);
 	}
-	fprintf(fp, "],\"rrd_errors\":%" PRIu64,
-	    s->lt != NULL ? livetrack_rrd_errors(s->lt) : 0);
+	fprintf(fp, "],\"rrd_errors\":%" PRIu64 ",\"rrd_recreated\":%"
+	    PRIu64, s->lt != NULL ? livetrack_rrd_errors(s->lt) : 0,
+	    s->lt != NULL ? livetrack_rrd_recreated(s->lt) : 0);
 	if (s->lt != NULL) {
 		struct livetrack_flush fl;
 

@@ -76,6 +76,7 @@ struct livetrack {
 	struct lt_job	*head, *tail;
 	int		 stop;
 	uint64_t	 rrd_errors;
+	uint64_t	 rrd_recreated;	/* broken ones moved aside */
 	struct lt_flush	 cur;		/* worker only */
 	uint64_t	 ensured[LT_ENSURED];	/* worker only: path hashes */
 	unsigned	 nensured;
@@ -184,6 +185,12 @@ lt_write(struct livetrack *lt, const struct lt_job *j, char *err,
 			    j->s.t - (time_t)j->step, err, errlen);
 			if (rc == 1)
 				log_info("%s", err);
+			if (rc == 2) {
+				log_warnx("tracking: %s", err);
+				pthread_mutex_lock(&lt->mu);
+				lt->rrd_recreated++;
+				pthread_mutex_unlock(&lt->mu);
+			}
 			if (rc < 0)
 				return -1;
 			ensured(lt, h, 1);
@@ -619,6 +626,17 @@ livetrack_rrd_errors(const struct livetrack *lt)
 
 	pthread_mutex_lock((pthread_mutex_t *)&lt->mu);
 	n = lt->rrd_errors;
+	pthread_mutex_unlock((pthread_mutex_t *)&lt->mu);
+	return n;
+}
+
+uint64_t
+livetrack_rrd_recreated(const struct livetrack *lt)
+{
+	uint64_t n;
+
+	pthread_mutex_lock((pthread_mutex_t *)&lt->mu);
+	n = lt->rrd_recreated;
 	pthread_mutex_unlock((pthread_mutex_t *)&lt->mu);
 	return n;
 }

@@ -73,6 +73,10 @@ void livetrack_get(const struct livetrack *lt, unsigned i,
 /* RRD writes that failed (logged by the worker), and samples queued. */
 uint64_t livetrack_rrd_errors(const struct livetrack *lt);
 
+/* RRDs found broken (not an RRD, cut short, another step), moved aside to
+ * NAME.rrd.broken-EPOCH and recreated (logged). */
+uint64_t livetrack_rrd_recreated(const struct livetrack *lt);
+
 /* The last step written to the RRDs: how many, and the wall time from
  * its first sample queued to its last one written. */
 struct livetrack_flush {

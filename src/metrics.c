@@ -357,6 +357,10 @@ metrics_trackings(const struct control_src *s, FILE *fp)
 	    "RRD writes that failed.");
 	prom_sample(fp, "flowkeep_tracker_rrd_errors_total", NULL, 0,
 	    s->lt != NULL ? livetrack_rrd_errors(s->lt) : 0);
+	prom_family(fp, "flowkeep_tracker_rrds_recreated_total", "counter",
+	    "Broken RRDs moved aside and recreated.");
+	prom_sample(fp, "flowkeep_tracker_rrds_recreated_total", NULL, 0,
+	    s->lt != NULL ? livetrack_rrd_recreated(s->lt) : 0);
 	prom_family(fp, "flowkeep_trackings", "gauge", "Trackings loaded.");
 	prom_sample(fp, "flowkeep_trackings", NULL, 0,
 	    s->lt != NULL ? livetrack_count(s->lt) : 0);

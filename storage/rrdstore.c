@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +108,7 @@ rrdstore_ensure(const char *path, unsigned step, time_t start, char *err,
 	struct stat st;
 	unsigned long have;
 	char aside[4096];
+	int fd;
 
 	if (step == 0) {
 		seterr(err, errlen, "%s: step must be above 0", path);
@@ -123,6 +125,16 @@ rrdstore_ensure(const char *path, unsigned step, time_t start, char *err,
 		seterr(err, errlen, "%s: created", path);
 		return 1;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "%s: not a regular file; left as it is",
+		    path);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR)) == -1) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
 	if ((have = rrd_step_of(path)) == step)
 		return 0;
 	snprintf(aside, sizeof(aside), "%s.broken-%lld", path,
@@ -140,7 +152,7 @@ rrdstore_ensure(const char *path, unsigned step, time_t start, char *err,
 	else
 		seterr(err, errlen, "%s: step %lu instead of %u; moved to %s "
 		    "and recreated", path, have, step, aside);
-	return 1;
+	return 2;
 }
 
 time_t

@@ -27,10 +27,13 @@ struct rrd_sample {
 
 /*
  * Make sure path is an RRD with this step: create it (starting before
- * start) when missing; when it cannot be read as one, or has another step,
- * move it aside to path.broken-EPOCH and create a new one.  Returns 0 when
- * the file was fine, 1 when it was created or recreated (err says which),
- * -1 on error (err says why).
+ * start) when missing; when it is a file we may read and write but not an
+ * RRD (garbage, cut short) or has another step, move it aside to
+ * path.broken-EPOCH and create a new one.  A file we may not open (its
+ * mode) or something other than a file (a directory) is left as it is: an
+ * error, until fixed.  Returns 0 when the file was fine, 1 when it was
+ * created, 2 when it was moved aside and recreated (err says which), -1 on
+ * error (err says why).
  */
 int rrdstore_ensure(const char *path, unsigned step, time_t start,
     char *err, size_t errlen);

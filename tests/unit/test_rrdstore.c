@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glob.h>
 #include <math.h>
 #include <setjmp.h>
@@ -123,7 +125,7 @@ test_broken_recreated(void **state)
 	assert_non_null(fp);
 	fputs("this is not an RRD\n", fp);
 	fclose(fp);
-	assert_int_equal(rrdstore_ensure(path, STEP, T0, err, sizeof(err)), 1);
+	assert_int_equal(rrdstore_ensure(path, STEP, T0, err, sizeof(err)), 2);
 	if (strstr(err, "not a tracking RRD") == NULL)
 		fail_msg("message: %s", err);
 	snprintf(pat, sizeof(pat), "%s.broken-*", path);
@@ -133,7 +135,7 @@ test_broken_recreated(void **state)
 	assert_int_equal(rrdstore_ensure(path, STEP, T0, err, sizeof(err)), 0);
 
 	/* Another step: recreated too. */
-	assert_int_equal(rrdstore_ensure(path, 60, T0, err, sizeof(err)), 1);
+	assert_int_equal(rrdstore_ensure(path, 60, T0, err, sizeof(err)), 2);
 	if (strstr(err, "step 300 instead of 60") == NULL)
 		fail_msg("message: %s", err);
 }
@@ -220,6 +222,39 @@ test_graph_no_data(void **state)
 	assert_non_null(strstr(leg, "max"));
 }
 
+/* Cut short: librrd's info fails ("too small"), so it is broken too. */
+static void
+test_truncated_recreated(void **state)
+{
+	char path[128], err[256];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/cut.rrd", dir);
+	assert_int_equal(rrdstore_ensure(path, STEP, T0, err, sizeof(err)), 1);
+	assert_int_equal(truncate(path, 600), 0);
+	assert_int_equal(rrdstore_ensure(path, STEP, T0, err, sizeof(err)), 2);
+	assert_int_equal(rrdstore_ensure(path, STEP, T0, err, sizeof(err)), 0);
+}
+
+/* A directory where the RRD should be is not moved: an error each time. */
+static void
+test_directory_left(void **state)
+{
+	char path[128], err[256];
+	struct stat st;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/dir.rrd", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(rrdstore_ensure(path, STEP, T0, err, sizeof(err)),
+	    -1);
+	if (strstr(err, "not a regular file") == NULL)
+		fail_msg("message: %s", err);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(rmdir(path), 0);
+}
+
 static void
 test_errors(void **state)
 {
@@ -245,6 +280,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_update_fetch),
 		cmocka_unit_test(test_broken_recreated),
+		cmocka_unit_test(test_truncated_recreated),
+		cmocka_unit_test(test_directory_left),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_graph_no_data),
 	};

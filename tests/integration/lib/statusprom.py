@@ -185,7 +185,7 @@ def main():
         lines = open(sys.argv[2], encoding="utf-8").readlines()
     c = Check(load_metrics(lines))
     known = {"warnings", "daemon", "listeners", "exporters", "devices",
-             "trackings", "rrd_errors", "last_flush",
+             "trackings", "rrd_errors", "rrd_recreated", "last_flush",
              "decoder", "totals"}
     for k in set(st) - known:
         c.bad.append("%s: a part of status this check does not know" % k)
@@ -218,6 +218,8 @@ def main():
         c.part("tracking " + t["name"], t, TRACKING, {"tracking": t["name"]})
     c.eq("rrd_errors", "flowkeep_tracker_rrd_errors_total", {},
          st["rrd_errors"])
+    c.eq("rrd_recreated", "flowkeep_tracker_rrds_recreated_total", {},
+         st["rrd_recreated"])
     fl = st.get("last_flush", {})
     c.part("last_flush", fl, {"steps": "flowkeep_tracker_steps_total"}, {},
            SKIP["last_flush"])
