@@ -616,6 +616,51 @@ nf9_data(struct proto_hdr *h, uint16_t fsid, const uint8_t *p, size_t len,
 	nf9_flowset(h, t, p, len, b);
 }
 
+/* sysUptime going back by more than this with a sequence reset is a
+ * restart; less is reordering (real captures have data a second older than
+ * the template that follows it). */
+#define NF9_RESTART_BACK_MS	60000u
+
+/*
+ * The exporter restarted (its sequence reset and its sysUptime went back):
+ * the templates of this source ID died with it, and the new life may give
+ * an ID another layout.  Forget them, and the data queued for them (counted
+ * as expired), so that data of the new life waits for its own templates
+ * instead of being read with the old ones.
+ */
+static void
+nf9_restart(struct proto_exporter *e, uint32_t source_id)
+{
+	struct proto_pending **pp = &e->pend_head, *p;
+	const struct tmpl *t;
+	uint16_t *ids;
+	unsigned i, n = 0, cnt = tmpl_count(e->tc);
+
+	if ((ids = calloc(cnt + 1, sizeof(*ids))) != NULL) {
+		for (i = 0; i < cnt; i++)
+			if ((t = tmpl_get(e->tc, i)) != NULL &&
+			    t->source_id == source_id)
+				ids[n++] = t->id;
+		for (i = 0; i < n; i++)
+			tmpl_remove(e->tc, source_id, ids[i]);
+		free(ids);
+	}
+	e->pend_tail = NULL;
+	while ((p = *pp) != NULL) {
+		if (p->source_id == source_id) {
+			*pp = p->next;
+			e->pend_bytes -= p->len;
+			PEND_TOTAL_SUB(e, p->len);
+			e->info.pending--;
+			e->info.pending_expired++;
+			free(p);
+			continue;
+		}
+		e->pend_tail = p;
+		pp = &p->next;
+	}
+}
+
 /* v9 sequence numbers count packets per (exporter, source_id). */
 static void
 nf9_seq(struct proto_hdr *h, uint32_t seq)
@@ -630,10 +675,14 @@ nf9_seq(struct proto_hdr *h, uint32_t seq)
 		else {
 			h->exp->info.seq_resets++;
 			h->res->resets++;
+			if (h->uptime < s->uptime &&
+			    s->uptime - h->uptime > NF9_RESTART_BACK_MS)
+				nf9_restart(h->exp, h->proto.source_id);
 		}
 	}
 	s->valid = 1;
 	s->expected = seq + 1;
+	s->uptime = h->uptime;
 }
 
 static void

@@ -26,6 +26,7 @@
 struct proto_seq {
 	uint32_t	key;		/* version<<16|engine key, or source id */
 	uint32_t	expected;
+	uint32_t	uptime;		/* v9: the last sysUptime */
 	uint8_t		kind;		/* SEQ_KIND_* */
 	uint8_t		valid;
 	uint64_t	used;

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "storage/colidx.h"
+#include "storage/ftconv.h"
 #include "storage/ftreader.h"
 #include "storage/layout.h"
 
@@ -492,8 +493,8 @@ src_decode_v5(const uint8_t *p, int be, struct flowrec *o)
 	o->out_if = rd16(p + 30, be);
 	o->packets = rd32(p + 32, be);
 	o->octets = rd32(p + 36, be);
-	o->first_ms = exp - up + rd32(p + 40, be);
-	o->last_ms = exp - up + rd32(p + 44, be);
+	o->first_ms = ftconv_uptime_ms(exp, up, rd32(p + 40, be));
+	o->last_ms = ftconv_uptime_ms(exp, up, rd32(p + 44, be));
 	o->sport = rd16(p + 48, be);
 	o->dport = rd16(p + 50, be);
 	o->proto = p[52];

@@ -278,8 +278,7 @@ from_ip6(const struct ftrec *fr, struct flowrec *o)
 static void
 from_v4(const struct ftrec *fr, int ver, struct flowrec *o)
 {
-	uint64_t base = export_ms(fr->unix_secs, fr->unix_nsecs) -
-	    fr->sysuptime;
+	uint64_t e = export_ms(fr->unix_secs, fr->unix_nsecs);
 
 	o->af = FR_AF_INET;
 	o->exp_af = FR_AF_INET;
@@ -287,9 +286,8 @@ from_v4(const struct ftrec *fr, int ver, struct flowrec *o)
 	o->src.v4 = fr->srcaddr;
 	o->dst.v4 = fr->dstaddr;
 	o->nexthop.v4 = fr->nexthop;
-	/* flow-tools: unsigned 64-bit, no wrap handling */
-	o->first_ms = base + fr->first;
-	o->last_ms = base + fr->last;
+	o->first_ms = ftconv_uptime_ms(e, fr->sysuptime, fr->first);
+	o->last_ms = ftconv_uptime_ms(e, fr->sysuptime, fr->last);
 	o->packets = fr->dpkts;
 	o->octets = fr->doctets;
 	o->in_if = fr->input;

@@ -39,6 +39,25 @@ struct ftconv_stats {
 unsigned ftconv_to_ft(const struct flowrec *rec, int ver, struct ftrec *out,
     struct ftconv_stats *st);
 
+/*
+ * Absolute time (ms) of uptime value t in a v1/v5/v7 record exported at
+ * exp_ms with that sysUptime.  flow-tools adds the unsigned values (export
+ * - sysUptime + t); that is kept, except where it puts t more than 2^31 ms
+ * (24.8 days) after the export, which no flow can be: there the exporter's
+ * uptime wrapped past 2^32 between t and the export (First before the
+ * wrap, sysUptime after it), and t is 2^32 ms earlier, as the decoder
+ * took it.
+ */
+static inline uint64_t
+ftconv_uptime_ms(uint64_t exp_ms, uint32_t uptime, uint32_t t)
+{
+	int64_t d = (int64_t)t - (int64_t)uptime;
+
+	if (d > (int64_t)INT32_MAX)
+		d -= (int64_t)1 << 32;
+	return (uint64_t)((int64_t)exp_ms + d);
+}
+
 /* Convert a record read from a file of version ver back to a flowrec. */
 void ftconv_from_ft(const struct ftrec *fr, int ver, struct flowrec *out);
 

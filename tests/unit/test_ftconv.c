@@ -80,9 +80,15 @@ test_v5_times_exact(void **state)
 		assert_int_equal(f[0].exaddr, 0x7f000001);
 		assert_int_equal(f[0].engine_id, 7);
 		assert_int_equal(f[0].pad, 0);
-		/* and back: flow-tools' absolute times */
+		/* and back: flow-tools' absolute times, but the wrap case
+		 * (which flow-tools puts 2^32 ms late) as the decoder had it */
 		ftconv_from_ft(&f[0], FT_VER_5, &back);
-		assert_int_equal(back.first_ms, ft_ms(&f[0], f[0].first));
+		if (i == 1)
+			assert_int_equal(back.first_ms, r.first_ms);
+		else
+			assert_int_equal(back.first_ms,
+			    ft_ms(&f[0], f[0].first));
+		assert_int_equal(back.last_ms, r.last_ms);
 		assert_int_equal(back.exp_secs, cases[i][0]);
 		assert_int_equal(back.uptime_ms, cases[i][2]);
 	}

@@ -890,6 +890,72 @@ test_sequence(void **state)
 	proto_free(ctx);
 }
 
+/*
+ * Bug: after an exporter restart, data for a reused template ID that came
+ * before the new definition was read with the old layout (garbage flows,
+ * nothing counted).  A sequence reset with sysUptime going back over a
+ * minute forgets the source's templates, so that data waits for its own
+ * template; a reset without it (a jump of the sequence alone, or a
+ * reordered datagram a little older) keeps them.
+ */
+static void
+test_restart_forgets_templates(void **state)
+{
+	static const uint16_t a[][2] = { { 8, 4 }, { 12, 4 }, { 2, 4 } };
+	static const uint16_t b[][2] = { { 2, 8 }, { 12, 4 }, { 8, 4 } };
+	struct proto_ctx *ctx = proto_new(NULL);
+	struct pb p;
+
+	(void)state;
+	pb_v9(&p, 2, UPTIME, SECS, 100, 3);
+	pb_tmpl_fs(&p, 310, 3, a);
+	pb_fs(&p, 310);
+	pb_put(&p, 0x01010101, 4);
+	pb_put(&p, 0x02020202, 4);
+	pb_put(&p, 5, 4);
+	pb_fs_end(&p, 0);
+	assert_int_equal(dec(ctx, 0x7f000001, &p, NULL, NULL), 1);
+	/* the sequence jumps, the uptime goes on: same templates */
+	pb_v9(&p, 1, UPTIME + 1000, SECS + 1, 90000, 3);
+	pb_fs(&p, 310);
+	pb_put(&p, 0x01010101, 4);
+	pb_put(&p, 0x02020202, 4);
+	pb_put(&p, 6, 4);
+	pb_fs_end(&p, 0);
+	assert_int_equal(dec(ctx, 0x7f000001, &p, NULL, NULL), 1);
+	assert_int_equal(got[0].packets, 6);
+	assert_int_equal(info(ctx).seq_resets, 1);
+	/* reordered: sequence and uptime a little back, same templates */
+	pb_v9(&p, 1, UPTIME - 2000, SECS - 1, 89000, 3);
+	pb_fs(&p, 310);
+	pb_put(&p, 0x01010101, 4);
+	pb_put(&p, 0x02020202, 4);
+	pb_put(&p, 7, 4);
+	pb_fs_end(&p, 0);
+	assert_int_equal(dec(ctx, 0x7f000001, &p, NULL, NULL), 1);
+	assert_int_equal(got[0].packets, 7);
+	assert_int_equal(info(ctx).seq_resets, 2);
+	/* restart: data in layout b before its template */
+	pb_v9(&p, 1, 5000, SECS + 60, 0, 3);
+	pb_fs(&p, 310);
+	pb_put(&p, 77, 8);
+	pb_put(&p, 0x03030303, 4);
+	pb_put(&p, 0x04040404, 4);
+	pb_fs_end(&p, 0);
+	assert_int_equal(dec(ctx, 0x7f000001, &p, NULL, NULL), 0);
+	assert_int_equal(info(ctx).seq_resets, 3);
+	assert_int_equal(info(ctx).templates, 0);
+	assert_int_equal(info(ctx).pending, 1);
+	pb_v9(&p, 1, 6000, SECS + 61, 1, 3);
+	pb_tmpl_fs(&p, 310, 3, b);
+	assert_int_equal(dec(ctx, 0x7f000001, &p, NULL, NULL), 1);
+	assert_int_equal(got[0].packets, 77);
+	assert_int_equal(got[0].src.v4, 0x04040404);
+	assert_int_equal(got[0].dst.v4, 0x03030303);
+	assert_int_equal(info(ctx).pending, 0);
+	proto_free(ctx);
+}
+
 static void
 test_limits_templates(void **state)
 {
@@ -1096,6 +1162,7 @@ main(void)
 		cmocka_unit_test(test_asa_event),
 		cmocka_unit_test(test_scoping),
 		cmocka_unit_test(test_sequence),
+		cmocka_unit_test(test_restart_forgets_templates),
 		cmocka_unit_test(test_limits_templates),
 		cmocka_unit_test(test_limits_pending),
 		cmocka_unit_test(test_limits_exporters),
