@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "storage/chrow.h"
@@ -1190,6 +1191,12 @@ kw_user(struct parser *p)
 }
 
 static int
+kw_chroot(struct parser *p)
+{
+	return arg_str(p, p->c->chroot, sizeof(p->c->chroot));
+}
+
+static int
 kw_web_user(struct parser *p)
 {
 	return arg_str(p, p->c->web_user, sizeof(p->c->web_user));
@@ -1485,6 +1492,7 @@ static const struct keyword top_keywords[] = {
 	{ "control-readonly",	kw_control_readonly },
 	{ "user",		kw_user },
 	{ "web-user",		kw_web_user },
+	{ "chroot",		kw_chroot },
 	{ "limits",		kw_limits },
 	{ "device",		kw_device },
 	{ "clickhouse-url",	kw_clickhouse_url },
@@ -1760,6 +1768,8 @@ print_network(const struct fk_config *c, FILE *fp)
 		print_str(fp, "user", c->user);
 	if (c->web_user[0] != '\0')
 		print_str(fp, "web-user", c->web_user);
+	if (c->chroot[0] != '\0')
+		print_str(fp, "chroot", c->chroot);
 }
 
 /* The ClickHouse sink, only when it is on or a key differs from its
@@ -1989,13 +1999,85 @@ validate_web(const struct fk_config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* 1 when path (a relative one taken from the current directory) is dir
+ * or below it; a path with ".." is taken to be outside. */
+static int
+chroot_has(const char *dir, const char *path)
+{
+	char	abs[2 * FK_PATH_MAX + 2], cwd[FK_PATH_MAX];
+	size_t	n = strlen(dir);
+
+	if (path[0] == '/')
+		snprintf(abs, sizeof(abs), "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)) != NULL)
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, path[0] ? path : ".");
+	else
+		return 0;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (const char *q = abs; (q = strstr(q, "/..")) != NULL; q++)
+		if (q[3] == '/' || q[3] == '\0')
+			return 0;
+	return strncmp(abs, dir, n) == 0 && (n == 1 || abs[n] == '\0' ||
+	    abs[n] == '/');
+}
+
+/* chroot: the collector's paths must all lie inside it, and what runs or
+ * connects outside it cannot be used. */
+static int
+validate_chroot(const struct fk_config *c, char *err, size_t errlen)
+{
+	const struct {
+		const char *key, *path;
+	} paths[] = {
+		{ "workdir", c->workdir[0] ? c->workdir : "." },
+		{ "rrd-dir", c->rrddir },
+		{ "tracking-dir", c->trackdir },
+		{ "statefile", c->statefile },
+	};
+	char	out[1024] = "";
+	size_t	i;
+
+	if (c->chroot[0] == '\0')
+		return 0;
+	if (c->chroot[0] != '/') {
+		errf(err, errlen, "chroot must be an absolute path");
+		return -1;
+	}
+	if (c->user[0] == '\0') {
+		errf(err, errlen, "chroot needs user (the collector chroots "
+		    "as root, then becomes user)");
+		return -1;
+	}
+	if (c->rotate_prog[0] != '\0' || c->rrdcached[0] != '\0' ||
+	    c->ch_nurls > 0) {
+		errf(err, errlen, "chroot %s: cannot be used with %s",
+		    c->chroot, c->rotate_prog[0] ? "rotate-program (it "
+		    "would run inside it)" : c->rrdcached[0] ? "rrdcached (it "
+		    "is given paths as seen inside it)" : "clickhouse-url (its "
+		    "names and spool are looked up outside it)");
+		return -1;
+	}
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (!chroot_has(c->chroot, paths[i].path))
+			snprintf(out + strlen(out), sizeof(out) - strlen(out),
+			    "%s%s %s", out[0] ? ", " : "", paths[i].key,
+			    paths[i].path);
+	if (out[0] != '\0') {
+		errf(err, errlen, "chroot %s: outside it: %s", c->chroot, out);
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_validate(const struct fk_config *c, char *err, size_t errlen)
 {
 	if (validate_ranges(c, err, errlen) == -1 ||
 	    validate_listen(c, err, errlen) == -1 ||
 	    validate_web(c, err, errlen) == -1 ||
-	    validate_devices(c, err, errlen) == -1)
+	    validate_devices(c, err, errlen) == -1 ||
+	    validate_chroot(c, err, errlen) == -1)
 		return -1;
 	if (c->nallow > FK_MAX_PREFIXES) {
 		errf(err, errlen, "too many allow entries");

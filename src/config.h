@@ -100,6 +100,8 @@ struct fk_config {
 	/* privilege separation (src/privsep.h): used when started as root */
 	char		user[FK_NAME_MAX];	/* "" = stay as we are */
 	char		web_user[FK_NAME_MAX];	/* web child; "" = nobody */
+	char		chroot[FK_PATH_MAX];	/* "" or the collector's root
+						 * (with user) */
 	char		hostname[68];		/* CAP_HOSTNAME override */
 	uint32_t	rcvbuf;			/* SO_RCVBUF bytes */
 	unsigned	batch;			/* recvmmsg batch, default 64 */

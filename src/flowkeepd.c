@@ -60,6 +60,7 @@ struct daemon {
 	int64_t			 stat_minute;
 	pid_t			 web_pid;	/* the web listener, or 0 */
 	int			 privsep;	/* root now, user later */
+	int			 chrooted;	/* paths seen from cfg.chroot */
 	struct privsep_id	 user;		/* the collector's */
 	struct privsep_id	 web_user;	/* the web listener's */
 	struct control		*ctl_ro;	/* status-only socket */
@@ -327,6 +328,62 @@ privsep_setup(struct daemon *d)
 		log_warnx("saved items: %s", err);
 }
 
+/* An absolute path for a directory or file path (relative to the current
+ * directory, which the daemon does not change before this). */
+static void
+abs_path(char *path, size_t len)
+{
+	char	cwd[PATH_MAX], buf[2 * PATH_MAX];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%s/%s", cwd, path[0] ? path : ".");
+	util_strlcpy(path, buf, len);
+}
+
+/*
+ * With `chroot` (and root, dropping to `user`): change the root to it once
+ * the sockets, control sockets and pidfile are made, and see the data
+ * root, RRDs, trackings and state file from there (config_validate made
+ * sure they are all inside).  Alert commands run /bin/sh: warn when there
+ * is none inside.
+ */
+static void
+chroot_enter(struct daemon *d)
+{
+	char		 err[PATH_MAX + 64], sh[PATH_MAX + 8];
+	char		*paths[] = { d->root, d->cfg.rrddir, d->cfg.trackdir,
+			    d->cfg.statefile };
+	size_t		 lens[] = { sizeof(d->root), sizeof(d->cfg.rrddir),
+			    sizeof(d->cfg.trackdir), sizeof(d->cfg.statefile) };
+	unsigned	 i;
+
+	if (d->cfg.chroot[0] == '\0')
+		return;
+	if (!d->privsep) {
+		log_warnx("chroot %s: only when started as root with user; "
+		    "not chrooting", d->cfg.chroot);
+		return;
+	}
+	for (i = 1; i < 4; i++)
+		abs_path(paths[i], lens[i]);
+	for (i = 0; i < 4; i++)
+		if (privsep_inside(d->cfg.chroot, paths[i], lens[i]) != 0)
+			fatal("chroot %s: %s is outside it", d->cfg.chroot,
+			    paths[i]);
+	snprintf(sh, sizeof(sh), "%s/bin/sh", d->cfg.chroot);
+	if (access(sh, X_OK) != 0)
+		log_warnx("chroot %s: no /bin/sh inside it; alert commands "
+		    "of trackings will fail", d->cfg.chroot);
+	if (privsep_chroot(d->cfg.chroot, err, sizeof(err)) != 0)
+		fatal("%s", err);
+	statefile_free(d->state);
+	if ((d->state = statefile_new(d->cfg.statefile)) == NULL)
+		fatal("out of memory");
+	d->chrooted = 1;
+	log_info("chrooted to %s", d->cfg.chroot);
+}
+
 /* Give up root for good (the sockets are open by now). */
 static void
 privsep_become(struct daemon *d)
@@ -588,6 +645,13 @@ daemon_reload(void *arg, char *err, size_t errlen)
 	int			 check = 0;
 
 	trees_close_files(d);
+	if (d->chrooted) {
+		log_warnx("reload: chrooted to %s, the configuration is not "
+		    "read again (restart flowkeepd to change it); files "
+		    "closed, trackings read again", d->cfg.chroot);
+		tracks_load(d);
+		return 0;
+	}
 	config_defaults(&nc);
 	if (config_parse_argv(&nc, d->argc, d->argv, &check, err,
 	    errlen) != 0 || config_validate(&nc, err, errlen) != 0) {
@@ -835,6 +899,7 @@ main(int argc, char **argv)
 		fatal("collector events");
 	control_start(&d);
 	daemon_pidfile(&d);
+	chroot_enter(&d);
 	privsep_become(&d);
 	compress_init(&d);
 	clickhouse_init(&d);

@@ -79,6 +79,35 @@ fail:
 }
 
 int
+privsep_inside(const char *dir, char *path, size_t len)
+{
+	size_t	n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (path[0] != '/' || strncmp(path, dir, n) != 0 ||
+	    (path[n] != '\0' && path[n] != '/') || strstr(path, "/../"))
+		return -1;
+	if (n == 1)			/* dir is "/" */
+		return 0;
+	if (path[n] == '\0')
+		util_strlcpy(path, "/", len);
+	else
+		memmove(path, path + n, strlen(path + n) + 1);
+	return 0;
+}
+
+int
+privsep_chroot(const char *dir, char *err, size_t errlen)
+{
+	if (chroot(dir) != 0 || chdir("/") != 0) {
+		snprintf(err, errlen, "chroot %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
 privsep_drop(const struct privsep_id *id, char *err, size_t errlen)
 {
 	if (setgroups(1, &id->gid) != 0 ||

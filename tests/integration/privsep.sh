@@ -15,7 +15,13 @@
 #     socket but rotate is refused there, and the main socket refuses a
 #     connection; root may rotate;
 #  5. SIGQUIT ends the daemon with 0 and the web child (which it cannot
-#     signal) follows within 5 s.
+#     signal) follows within 5 s;
+#  6. chroot: --check names the paths outside the chroot and refuses
+#     rrdcached; a daemon with `chroot` has /proc/PID/root there and the
+#     user's uids, writes its flows (70 per send), counts its tracking,
+#     survives a SIGHUP (the configuration is kept, files closed), writes
+#     the tracking's RRD at the next step, and saves its state file at
+#     exit, all inside the chroot.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
 need_prog "$FLOWKEEPD" "$UDPSEND" "$FTDUMP"
@@ -143,4 +149,93 @@ while [ -d "/proc/$WEB_PID" ] && ! grep -q '^State:[[:space:]]*Z' \
 	sleep 0.1
 done
 grep -q "running as $U" "$T/log" || fail "no 'running as' log line"
+
+echo "== 6. chroot"
+J=$T/jail
+mkdir -p "$J/trk"
+printf 'filter\n' >"$J/trk/all"
+chmod -R a+rX "$J"
+cat >"$T/bad.conf" <<CONF
+user "$U"
+chroot "$J"
+workdir "$J/flows"
+rrd-dir "$T/rrd-out"
+tracking-dir "$J/trk"
+statefile "$T/state-out"
+CONF
+"$FLOWKEEPD" --check --config "$T/bad.conf" >"$T/out" 2>&1 &&
+    fail "--check took paths outside the chroot"
+grep -q "chroot $J: outside it: rrd-dir $T/rrd-out, statefile $T/state-out" \
+    "$T/out" || fail "--check: $(cat "$T/out")"
+echo "  --check: $(grep "outside it" "$T/out")"
+printf 'user "%s"\nchroot "%s"\nrrdcached "/run/rrd.sock"\n' "$U" "$J" \
+    >"$T/bad2.conf"
+"$FLOWKEEPD" --check --config "$T/bad2.conf" -w "$J" --rrd-dir "$J/r" \
+    --tracking-dir "$J/t" --statefile "$J/s" >"$T/out" 2>&1 &&
+    fail "--check took rrdcached with chroot"
+grep -q "cannot be used with rrdcached" "$T/out" || fail "$(cat "$T/out")"
+cat >"$T/jail.conf" <<CONF
+user "$U"
+chroot "$J"
+track-step 60
+track-lateness 1
+CONF
+CTL2=$T/run/ctl2
+# LeakSanitizer reads /proc at exit, which a chroot does not have
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+fk_start "$T/log2" "$CTL2" --config "$T/jail.conf" -D -w "$J/flows" -z0 \
+    -N 0 --control "$CTL2" --statefile "$J/var/state" \
+    --tracking-dir "$J/trk" --rrd-dir "$J/rrd" "127.0.0.1/0/$PORT"
+r=$(readlink "/proc/$FK_PID/root")
+c=$(uids "$FK_PID")
+echo "  collector pid $FK_PID: root $r, uids $c"
+[ "$r" = "$J" ] || fail "root is $r, want $J"
+[ "$c" = "$UID_C $UID_C $UID_C $UID_C" ] || fail "collector uids $c"
+grep -q "no /bin/sh inside it" "$T/log2" || fail "no warning about /bin/sh"
+nflows() {	# the flows in ft- files under $J/flows
+	_s=0
+	for _f in $(find "$J/flows" -name 'ft-*'); do
+		_s=$((_s + $("$FTDUMP" "$_f" | wc -l)))
+	done
+	echo "$_s"
+}
+"$UDPSEND" -b 127.0.7.1 127.0.0.1 "$PORT" "$T/v5.lpb" >/dev/null
+sleep 0.5
+fk_ctl "$CTL2" rotate | head -1 | grep -q '^OK' || fail "rotate (chroot)"
+sleep 0.3
+n=$(nflows)
+m=$(fk_ctl "$CTL2" status-json | sed 1d | python3 -c 'import json, sys
+print(json.load(sys.stdin)["trackings"][0]["matched"])')
+echo "  after a rotate: $n flows in $J/flows, tracking matched $m"
+[ "$n" = 70 ] && [ "$m" = 70 ] || fail "flows $n, tracking $m"
+kill -HUP "$FK_PID"
+sleep 0.5
+kill -0 "$FK_PID" || fail "the daemon died on SIGHUP"
+grep -q "configuration is not read again" "$T/log2" ||
+    fail "reload under chroot not logged"
+"$UDPSEND" -b 127.0.7.1 127.0.0.1 "$PORT" "$T/v5.lpb" >/dev/null
+sleep 0.5
+fk_ctl "$CTL2" rotate | head -1 | grep -q '^OK' || fail "rotate (chroot)"
+sleep 0.3
+n=$(nflows)
+echo "  after SIGHUP, more flows and a rotate: $n flows"
+[ "$n" = 140 ] || fail "$n flows after the reload, want 140"
+if command -v rrdtool >/dev/null; then
+	i=0
+	until [ "$(rrdtool last "$J/rrd/all.rrd" 2>/dev/null || echo 0)" -gt 0 ] \
+	    2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 130 ] || fail "no RRD step inside the chroot: $(tail "$T/log2")"
+		sleep 1
+	done
+	echo "  $J/rrd/all.rrd written (last update $(rrdtool last \
+	    "$J/rrd/all.rrd"), owner uid $(stat -c %u "$J/rrd/all.rrd"))"
+fi
+# a v9 template, so that there is decoder state to save
+python3 "$LIB/expfaults.py" "$T/x" "$(date +%s)" >/dev/null || fail "expfaults"
+"$UDPSEND" -b 127.0.8.4 127.0.0.1 "$PORT" "$T/x/v9wrap.lpb" >/dev/null
+sleep 0.5
+fk_stop || fail "exit status (chroot): $(tail -5 "$T/log2")"
+[ -s "$J/var/state" ] || fail "no state file saved inside the chroot"
+echo "  state file saved: $(wc -c <"$J/var/state") bytes"
 echo "PASS"

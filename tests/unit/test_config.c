@@ -819,6 +819,60 @@ test_clickhouse_keys(void **state)
 	free(c);
 }
 
+/* chroot: needs user, an absolute path, every collector path inside, and
+ * neither rrdcached nor rotate-program; canonical print keeps it. */
+static void
+test_chroot(void **state)
+{
+	struct fk_config c;
+	char err[256];
+	static const char ok[] = "user \"fk\" chroot \"/j\" workdir "
+	    "\"/j/f\" rrd-dir \"/j/r\" tracking-dir \"/j/t\" statefile "
+	    "\"/j/s\"";
+	FILE *fp;
+	char buf[4096];
+	size_t n;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(config_parse_buf(&c, ok, strlen(ok), "f", err,
+	    sizeof(err)), 0);
+	assert_int_equal(config_validate(&c, err, sizeof(err)), 0);
+	fp = tmpfile();
+	assert_non_null(fp);
+	config_print(&c, fp);
+	rewind(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	assert_non_null(strstr(buf, "chroot \"/j\"\n"));
+	/* a path outside, a sibling with the same prefix, a ".." way out */
+	snprintf(c.rrddir, sizeof(c.rrddir), "/var/rrd");
+	snprintf(c.statefile, sizeof(c.statefile), "/jail/s");
+	snprintf(c.trackdir, sizeof(c.trackdir), "/j/../etc");
+	assert_int_equal(config_validate(&c, err, sizeof(err)), -1);
+	assert_string_equal(err, "chroot /j: outside it: rrd-dir /var/rrd, "
+	    "tracking-dir /j/../etc, statefile /jail/s");
+	snprintf(c.rrddir, sizeof(c.rrddir), "/j/r");
+	snprintf(c.statefile, sizeof(c.statefile), "/j/s");
+	snprintf(c.trackdir, sizeof(c.trackdir), "/j/t");
+	snprintf(c.rrdcached, sizeof(c.rrdcached), "/run/rrdcached.sock");
+	assert_int_equal(config_validate(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot be used with rrdcached"));
+	c.rrdcached[0] = '\0';
+	c.ch_nurls = 1;
+	assert_int_equal(config_validate(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot be used with clickhouse-url"));
+	c.ch_nurls = 0;
+	c.user[0] = '\0';
+	assert_int_equal(config_validate(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "chroot needs user"));
+	snprintf(c.user, sizeof(c.user), "fk");
+	snprintf(c.chroot, sizeof(c.chroot), "j");
+	assert_int_equal(config_validate(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "absolute"));
+}
+
 int
 main(void)
 {
@@ -836,6 +890,7 @@ main(void)
 		cmocka_unit_test(test_example_config),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_clickhouse_keys),
+		cmocka_unit_test(test_chroot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
