@@ -40,7 +40,7 @@ else
 	FLOWS=${FLOWS:-2000000}
 	FT=$T/ft
 	NF=
-	echo "# generating $FLOWS flows under $FT (no $BENCH_DIR)"
+	echo "# generating $FLOWS flows under $FT (no $BENCH_DIR of that size)"
 	"$MKDAY" "$FT" --flows "$FLOWS" >/dev/null || exit 1
 fi
 
