@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/colidx.h"
+
 #include "chsource.h"
 #include "cmdsel.h"
 #include "config.h"
@@ -73,13 +75,29 @@ root_path(struct cmdsel *cs, const char *main, const char *dir)
 	return p;
 }
 
-/* The data trees of the configuration, and its rotation period. */
+/* The index directory beside c's state file (malloc'ed), or NULL. */
+static char *
+index_of(const struct fk_config *c)
+{
+	size_t n = strlen(c->statefile) + sizeof(COLIDX_DIRNAME) + 2;
+	char *p = malloc(n);
+
+	if (p != NULL && colidx_default_dir(p, n, c->statefile) == -1) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+/* The data trees of the configuration, its rotation period and its
+ * index directory. */
 static int
 data_trees(struct cmdsel *cs, char *err, size_t errlen)
 {
 	static struct fk_config own;
 	const struct fk_config *c = cs->cfg;
 	const char *p;
+	char *ix;
 	unsigned d, k;
 
 	if (c == NULL) {
@@ -91,6 +109,9 @@ data_trees(struct cmdsel *cs, char *err, size_t errlen)
 	}
 	if (cs->so.period_s == 0)
 		cs->so.period_s = 86400u / (unsigned)(c->rotations + 1);
+	if (cs->index_dir == NULL && cs->nowned < CMDSEL_MAX_PATHS &&
+	    (ix = index_of(c)) != NULL)
+		cs->index_dir = cs->owned[cs->nowned++] = ix;
 	if (cs->ndevices == 0) {
 		if ((p = root_path(cs, c->workdir, NULL)) == NULL)
 			goto oom;

@@ -33,6 +33,7 @@
 #include "storage/zpar.h"
 
 #include "filemgr.h"
+#include "idxq.h"
 #include "log.h"
 #include "util.h"
 
@@ -93,6 +94,8 @@ struct filemgr {
 	struct filemgr_faults	 ft;		/* see filemgr.h */
 	int			 open_failing;	/* logged, retry later */
 	uint64_t		 open_retry_ms;
+	char			 index_dir[1024];
+	struct idxq		*idxq;		/* sidecar worker or NULL */
 };
 
 /* ------------------------------------------------------------ writer */
@@ -226,6 +229,15 @@ filemgr_new(const struct filemgr_opts *o)
 		free(fm);
 		return NULL;
 	}
+	fm->o.index_dir = NULL;
+	if (o->index_dir != NULL && o->index_dir[0] != '\0') {
+		util_strlcpy(fm->index_dir, o->index_dir,
+		    sizeof(fm->index_dir));
+		fm->o.index_dir = fm->index_dir;
+		if ((fm->idxq = idxq_start(fm->index_dir)) == NULL)
+			log_warnx("%s: no column index worker",
+			    fm->root);
+	}
 	return fm;
 }
 
@@ -332,6 +344,10 @@ filemgr_start(struct filemgr *fm, uint64_t now_ms)
 	if (fm->o.expire_files > 0 || fm->o.expire_bytes > 0) {
 		fm->exp = expire_new(fm->root, fm->o.expire_files,
 		    fm->o.expire_bytes, fm->o.dry_run);
+		if (fm->exp != NULL && fm->o.index_dir != NULL &&
+		    expire_set_index(fm->exp, fm->o.index_dir) != 0)
+			log_warnx("%s: sidecars will outlive expired files",
+			    fm->root);
 		if (fm->exp == NULL || expire_scan(fm->exp) < 0)
 			log_warnx("%s: expiry scan failed", fm->root);
 		fm_run_expiry(fm);
@@ -564,6 +580,8 @@ fm_close_file(struct filemgr *fm, struct fm_file *f, uint64_t now_ms)
 			    (uint64_t)st.st_size);
 	}
 	f->nrec = 0;
+	if (fm->idxq != NULL)
+		(void)idxq_add(fm->idxq, final);	/* full: skipped */
 	fm_run_prog(fm, final_rel);
 }
 
@@ -777,6 +795,7 @@ filemgr_free(struct filemgr *fm, uint64_t now_ms)
 		return;
 	filemgr_close_files(fm, now_ms);
 	wq_stop(&fm->wq);
+	idxq_stop(fm->idxq);
 	if (fm->exp != NULL)
 		expire_free(fm->exp);
 	free(fm);

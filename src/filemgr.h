@@ -10,7 +10,9 @@
  * a sibling FT_VER_IP6 file created when the first IPv6 flow of the period
  * arrives.  Header counters (lost, resets, corrupt) belong to the open
  * file; events while no file is open go to the next one.  Closing renames
- * tmp- to ft- (fk6tmp- to fk6-), runs the -R program and the expiry.
+ * tmp- to ft- (fk6tmp- to fk6-), queues the file for its column index
+ * sidecar (index_dir), runs the -R program and the expiry (which deletes
+ * sidecars with their files).
  *
  * With compression the records are handed to a writer thread through a
  * bounded queue so that zlib does not run on the UDP loop; -z0 writes
@@ -42,6 +44,9 @@ struct filemgr_opts {
 	unsigned	 flush_interval; /* seconds, 0 = only when full */
 	int		 no_files;	/* write nothing (clickhouse-files
 					 * off) */
+	const char	*index_dir;	/* column index sidecars of the files
+					 * closed (src/idxq.h) and expired,
+					 * NULL = none */
 };
 
 /* Faults met by a tree (doc/faults.md), kept across reloads. */

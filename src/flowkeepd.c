@@ -33,6 +33,7 @@
 #include "log.h"
 #include "privsep.h"
 #include "statefile.h"
+#include "storage/colidx.h"
 #include "storage/zpar.h"
 #include "util.h"
 #include "web/httpd.h"
@@ -406,6 +407,7 @@ tree_new(const struct daemon *d, const char *name, const char *root)
 {
 	struct filemgr_opts	o;
 	const struct fk_config	*c = &d->cfg;
+	char			idx[FK_PATH_MAX + 16];
 
 	memset(&o, 0, sizeof(o));
 	o.name = name;
@@ -423,6 +425,13 @@ tree_new(const struct daemon *d, const char *name, const char *root)
 	o.dry_run = c->debug > 0;
 	o.flush_interval = c->flush_interval;
 	o.no_files = !c->ch_files && d->ch != NULL;	/* never both off */
+	/* sidecars beside the state file, never inside a data tree */
+	if (colidx_default_dir(idx, sizeof(idx), c->statefile) == 0 &&
+	    !colidx_dir_inside(idx, d->root) && !colidx_dir_inside(idx, root))
+		o.index_dir = idx;	/* copied by filemgr_new */
+	else
+		log_info("%s: no column index sidecars (the index directory "
+		    "beside the state file is inside a data tree)", root);
 	return filemgr_new(&o);
 }
 

@@ -712,6 +712,12 @@ report_uses(const struct rpt_def *d)
 	return UINT32_MAX;		/* not known: every column */
 }
 
+static int
+pre_match(void *arg, const struct flowrec *r)
+{
+	return filter_match(arg, r);
+}
+
 int
 rptrun_run(const struct rptrun_opts *o, struct cmdsel *cs, FILE *fp)
 {
@@ -729,6 +735,13 @@ rptrun_run(const struct rptrun_opts *o, struct cmdsel *cs, FILE *fp)
 	pc.f = cs->filter;
 	cs->so.each = pcount_batch;
 	cs->so.each_arg = &pc;
+	if (cs->filter != NULL) {	/* test it before decoding the rest */
+		cs->so.pre = pre_match;
+		cs->so.pre_arg = cs->filter;
+		cs->so.pre_need = colidx_cols(filter_uses(cs->filter) &
+		    ~FILTER_USES_EXPORTER) | (filter_uses(cs->filter) &
+		    FILTER_USES_EXPORTER ? colidx_cols(COLIDX_U_EXPORTER) : 0);
+	}
 	cs->so.need = colidx_need(report_uses(o->d) |
 	    (filter_uses(cs->filter) & ~FILTER_USES_EXPORTER) |
 	    (filter_uses(cs->filter) & FILTER_USES_EXPORTER ?

@@ -549,12 +549,41 @@ keep_window(const struct src *s, struct flowrec *recs, unsigned n)
 	return k;
 }
 
+/*
+ * The next flows of x that pass the window and o.pre into own: the test's
+ * columns of every row into tmp first, the others for the rows kept.
+ * Returns the flows given (0 possible), or what colidx_next() returned
+ * when that is not positive.
+ */
+static int
+read_pre(struct src *s, struct colidx *x, struct flowrec *tmp,
+    struct flowrec *own, int win)
+{
+	uint64_t first = s->o.pre_need | COLIDX_BIT(COLIDX_FIELDS) |
+	    COLIDX_BIT(COLIDX_AF) | COLIDX_BIT(COLIDX_EXPAF) |
+	    (win ? COLIDX_BIT(COLIDX_FIRST) | COLIDX_BIT(COLIDX_LAST) : 0);
+	uint16_t sel[SRC_EACH_MAX];
+	unsigned k = 0;
+	int n;
+
+	if ((n = colidx_next(x, SRC_EACH_MAX)) <= 0)
+		return n - 1;	/* 0 -> -1 (end), -1 -> -2 (damage) */
+	colidx_fill(x, tmp, first);
+	for (int j = 0; j < n; j++)
+		if ((!win || src_match(&s->o, &tmp[j])) &&
+		    s->o.pre(s->o.pre_arg, &tmp[j]))
+			sel[k++] = (uint16_t)j;
+	colidx_fill_rows(x, own, s->o.need != 0 ? s->o.need : COLIDX_ALL,
+	    sel, k);
+	return (int)k;
+}
+
 /* The flows of an open sidecar, like read_file() does for the file. */
 static void
 read_index(struct src *s, unsigned i, unsigned thr, struct colidx *x)
 {
 	struct slot *sl = &s->slots[i];
-	struct flowrec *own = NULL;
+	struct flowrec *own = NULL, *tmp = NULL;
 	struct batch *b = NULL;
 	int rc = 1, win = has_window(&s->o), stopped = 0;
 	char err[600];
@@ -562,7 +591,26 @@ read_index(struct src *s, unsigned i, unsigned thr, struct colidx *x)
 	if (s->o.each != NULL && (own = calloc(SRC_EACH_MAX,
 	    sizeof(*own))) == NULL)
 		rc = -2;
+	if (own != NULL)
+		colidx_keep(x, own);	/* each() only reads it */
+	if (own != NULL && s->o.pre != NULL && (tmp = calloc(SRC_EACH_MAX,
+	    sizeof(*tmp))) == NULL)
+		rc = -2;
+	if (tmp != NULL)
+		colidx_keep(x, tmp);	/* only read_pre writes it */
 	while (rc > 0) {
+		if (tmp != NULL) {
+			int k = read_pre(s, x, tmp, own, win);
+
+			if (k < 0) {
+				rc = k + 1;	/* 0 end, -1 damage */
+				break;
+			}
+			if (k > 0)
+				s->o.each(s->o.each_arg, thr, own,
+				    (unsigned)k);
+			continue;
+		}
 		if (own != NULL) {
 			unsigned n;
 
@@ -600,6 +648,7 @@ read_index(struct src *s, unsigned i, unsigned thr, struct colidx *x)
 			break;
 	}
 	free(own);
+	free(tmp);
 	pthread_mutex_lock(&s->mu);
 	if (b != NULL) {
 		b->next = s->free;

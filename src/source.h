@@ -75,6 +75,16 @@ struct src_opts {
 	 */
 	const char	*ch_url;
 	const struct filter *ch_filter;
+	/*
+	 * With each(): a test the sidecar reader applies first, reading
+	 * only the columns pre_need (colidx_cols(); the field mask and the
+	 * families are added), then decoding the other columns of the
+	 * flows that pass it only.  each() still gets flows only (and may
+	 * test them again).  NULL = none.
+	 */
+	int		(*pre)(void *arg, const struct flowrec *r);
+	void		*pre_arg;
+	uint64_t	 pre_need;
 };
 
 #define SRC_MAXTHR	16	/* reader threads at most */

@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE	/* strdup */
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -108,6 +109,16 @@ colidx_col_name(unsigned c)
 uint64_t
 colidx_need(uint32_t u)
 {
+	return colidx_cols(u) | COLIDX_BIT(COLIDX_FIRST) |
+	    COLIDX_BIT(COLIDX_LAST) | COLIDX_BIT(COLIDX_PACKETS) |
+	    COLIDX_BIT(COLIDX_OCTETS) | COLIDX_BIT(COLIDX_FIELDS) |
+	    COLIDX_BIT(COLIDX_AF) | COLIDX_BIT(COLIDX_EXPAF) |
+	    COLIDX_BIT(COLIDX_VERSION_COL) | COLIDX_BIT(COLIDX_SAMPLING);
+}
+
+uint64_t
+colidx_cols(uint32_t u)
+{
 	static const struct {
 		uint32_t	use;
 		uint64_t	cols;
@@ -136,12 +147,13 @@ colidx_need(uint32_t u)
 		{ COLIDX_U_RECV, COLIDX_BIT(COLIDX_RECV) |
 		    COLIDX_BIT(COLIDX_SOURCEID) },
 		{ COLIDX_U_EXPORTER, COLIDX_BIT(COLIDX_EXPORTER) },
+		{ FR_HAS_TIMES, COLIDX_BIT(COLIDX_FIRST) |
+		    COLIDX_BIT(COLIDX_LAST) },
+		{ FR_HAS_PACKETS, COLIDX_BIT(COLIDX_PACKETS) },
+		{ FR_HAS_OCTETS, COLIDX_BIT(COLIDX_OCTETS) },
+		{ FR_HAS_SAMPLING, COLIDX_BIT(COLIDX_SAMPLING) },
 	};
-	uint64_t need = COLIDX_BIT(COLIDX_FIRST) | COLIDX_BIT(COLIDX_LAST) |
-	    COLIDX_BIT(COLIDX_PACKETS) | COLIDX_BIT(COLIDX_OCTETS) |
-	    COLIDX_BIT(COLIDX_FIELDS) | COLIDX_BIT(COLIDX_AF) |
-	    COLIDX_BIT(COLIDX_EXPAF) | COLIDX_BIT(COLIDX_VERSION_COL) |
-	    COLIDX_BIT(COLIDX_SAMPLING);
+	uint64_t need = 0;
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (u & map[i].use)
@@ -211,6 +223,60 @@ colidx_path(char *buf, size_t len, const char *index_dir, const char *ftpath)
 		return -1;
 	}
 	return 0;
+}
+
+int
+colidx_default_dir(char *buf, size_t len, const char *statefile)
+{
+	const char *slash = strrchr(statefile, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(buf, len, "%s", COLIDX_DIRNAME);
+	else
+		n = snprintf(buf, len, "%.*s/%s", (int)(slash - statefile),
+		    statefile, COLIDX_DIRNAME);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* path as an absolute path: resolved if it exists, else its existing
+ * parent resolved plus the rest, else joined to the working directory. */
+static int
+absolute(const char *path, char *out, size_t len)
+{
+	char parent[PATH_MAX], cwd[PATH_MAX], res[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (realpath(path, res) != NULL)
+		return snprintf(out, len, "%s", res) < (int)len ? 0 : -1;
+	if (slash != NULL && slash != path) {
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path),
+		    path);
+		if (realpath(parent, res) != NULL)
+			return snprintf(out, len, "%s%s", res, slash) <
+			    (int)len ? 0 : -1;
+	}
+	if (path[0] == '/')
+		return snprintf(out, len, "%s", path) < (int)len ? 0 : -1;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return -1;
+	return snprintf(out, len, "%s/%s", cwd, path) < (int)len ? 0 : -1;
+}
+
+int
+colidx_dir_inside(const char *dir, const char *root)
+{
+	char d[PATH_MAX], r[PATH_MAX];
+	size_t n;
+
+	if (absolute(dir, d, sizeof(d)) == -1 ||
+	    absolute(root, r, sizeof(r)) == -1)
+		return 0;
+	n = strlen(r);
+	while (n > 1 && r[n - 1] == '/')
+		r[--n] = '\0';
+	return strncmp(d, r, n) == 0 && (d[n] == '\0' || d[n] == '/' ||
+	    n == 1);
 }
 
 int
@@ -588,9 +654,8 @@ struct chunk {
 };
 
 struct colidx {
-	const uint8_t	*mem;		/* memory source */
-	size_t		 memlen;
-	uint8_t		*own;		/* loaded chunks (file source) */
+	void		*map;		/* the file's mapping, or NULL */
+	size_t		 maplen;
 	uint64_t	 need;
 	uint64_t	 nrec;
 	uint32_t	 grows;		/* rows per group */
@@ -598,10 +663,17 @@ struct colidx {
 	struct chunk	*ch;		/* ngroups x COLIDX_NCOL */
 	uint32_t	 g;		/* group decoded (ngroups = none) */
 	uint32_t	 rows, pos;	/* rows in it, next row */
+	uint32_t	 cpos, cn;	/* the current rows (colidx_next) */
 	uint64_t	 done;		/* rows given */
 	const uint8_t	*col[COLIDX_NCOL];	/* decoded rows of group g */
 	uint8_t		*dec[COLIDX_NCOL];	/* inflate buffers */
+	uint32_t	 maxrows;	/* rows of the largest group */
 	struct libdeflate_decompressor *d;
+	/* colidx_keep(): kbuf[b]'s first kn[b][c] rows hold kval[b][c] in
+	 * column c */
+	const struct flowrec *kbuf[COLIDX_KEEP];
+	uint32_t	 kn[COLIDX_KEEP][COLIDX_NCOL];
+	uint8_t		 kval[COLIDX_KEEP][COLIDX_NCOL][16];
 	char		 err[256];
 };
 
@@ -682,41 +754,22 @@ check_header(struct colidx *x, const uint8_t *h, uint64_t flen,
 	return COLIDX_OK;
 }
 
-static int
-read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 /*
- * The common part of both opens: src is the memory image or NULL with fd
- * to read from.  Loads and checks the needed chunks.
+ * The common part of both opens: the sidecar's bytes are src[0, flen)
+ * (a mapping of the file, or the caller's memory).  Checks the header,
+ * the directory and the CRCs of the needed chunks.
  */
 static enum colidx_status
-open_common(const uint8_t *src, int fd, uint64_t flen,
-    const struct colidx_stamp *st, uint64_t need, struct colidx **out,
-    char *err, size_t errlen)
+open_common(const uint8_t *src, uint64_t flen, const struct colidx_stamp *st,
+    uint64_t need, struct colidx **out, char *err, size_t errlen)
 {
 	struct colidx *x;
-	uint8_t hbuf[HDR_LEN], *dbuf = NULL;
-	const uint8_t *h, *dir;
-	uint64_t dir_off, *offs = NULL, total = 0, pos = 0;
+	uint8_t hbuf[HDR_LEN];
+	const uint8_t *dir;
+	uint64_t dir_off, *offs = NULL;
 	enum colidx_status rc = COLIDX_BAD;
 	uint32_t crc, want;
-	size_t nch;
+	size_t nch, maxrows;
 
 	*out = NULL;
 	if (!little_endian())
@@ -730,30 +783,18 @@ open_common(const uint8_t *src, int fd, uint64_t flen,
 		return COLIDX_BAD;
 	}
 	x->need = need != 0 ? need & COLIDX_ALL : COLIDX_ALL;
-	if (src == NULL && read_at(fd, hbuf, HDR_LEN, 0) == -1) {
-		snprintf(err, errlen, "cannot read the header");
-		goto fail;
-	}
-	h = src != NULL ? src : hbuf;
-	if ((rc = check_header(x, h, flen, st, &dir_off, err, errlen)) !=
+	if ((rc = check_header(x, src, flen, st, &dir_off, err, errlen)) !=
 	    COLIDX_OK)
 		goto fail;
 	rc = COLIDX_BAD;
 	nch = (size_t)x->ngroups * COLIDX_NCOL;
-	if (src == NULL) {
-		if ((dbuf = malloc(flen - dir_off + 1)) == NULL ||
-		    read_at(fd, dbuf, flen - dir_off, dir_off) == -1) {
-			snprintf(err, errlen, "cannot read the directory");
-			goto fail;
-		}
-		dir = dbuf;
-	} else
-		dir = src + dir_off;
-	want = get32(h + 36);
-	memmove(hbuf, h, HDR_LEN);
+	dir = src + dir_off;
+	want = get32(src + 36);
+	memcpy(hbuf, src, HDR_LEN);
 	put32(hbuf + 36, 0);
 	crc = libdeflate_crc32(0, hbuf, HDR_LEN);
-	crc = libdeflate_crc32(crc, dir, flen - dir_off);
+	if (flen > dir_off)
+		crc = libdeflate_crc32(crc, dir, flen - dir_off);
 	if (crc != want) {
 		snprintf(err, errlen, "bad header CRC");
 		goto fail;
@@ -764,60 +805,40 @@ open_common(const uint8_t *src, int fd, uint64_t flen,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if ((rc = parse(x, h, dir, dir_off, st, offs, err, errlen)) !=
+	if ((rc = parse(x, src, dir, dir_off, st, offs, err, errlen)) !=
 	    COLIDX_OK)
 		goto fail;
 	rc = COLIDX_BAD;
-	for (size_t i = 0; i < nch; i++)
-		if (x->need & COLIDX_BIT(i % COLIDX_NCOL))
-			total += x->ch[i].len;
-	if (total > COLIDX_MAXLOAD) {
-		rc = COLIDX_ABSENT;
-		goto fail;
-	}
-	if (src == NULL && (x->own = malloc(total + 1)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
 	for (size_t i = 0; i < nch; i++) {
 		struct chunk *k = &x->ch[i];
 
 		if (!(x->need & COLIDX_BIT(i % COLIDX_NCOL)))
 			continue;
-		if (src != NULL)
-			k->data = src + offs[i];
-		else {
-			if (read_at(fd, x->own + pos, k->len, offs[i]) == -1) {
-				snprintf(err, errlen, "cannot read a chunk");
-				goto fail;
-			}
-			k->data = x->own + pos;
-			pos += k->len;
-		}
+		k->data = src + offs[i];
 		if (libdeflate_crc32(0, k->data, k->len) !=
-		    get32(dir + (size_t)i * ENT_LEN + 12)) {
+		    get32(dir + i * ENT_LEN + 12)) {
 			snprintf(err, errlen, "bad CRC in column %s, group %zu",
 			    cols[i % COLIDX_NCOL].name, i / COLIDX_NCOL);
 			goto fail;
 		}
 	}
+	maxrows = x->nrec < x->grows ? (size_t)x->nrec : x->grows;
 	for (unsigned c = 0; c < COLIDX_NCOL; c++)
 		if ((x->need & COLIDX_BIT(c)) && (x->dec[c] =
-		    malloc((size_t)x->grows * cols[c].width)) == NULL) {
+		    malloc(maxrows * cols[c].width + 1)) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
+	x->maxrows = (uint32_t)maxrows;
 	if ((x->d = libdeflate_alloc_decompressor()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	x->g = UINT32_MAX;
-	free(dbuf);
 	free(offs);
 	*out = x;
 	return COLIDX_OK;
 fail:
-	free(dbuf);
 	free(offs);
 	colidx_close(x);
 	return rc;
@@ -829,6 +850,7 @@ colidx_open(const char *idxpath, const struct colidx_stamp *st,
 {
 	struct stat sb;
 	enum colidx_status rc;
+	void *map;
 	int fd;
 
 	*out = NULL;
@@ -838,9 +860,26 @@ colidx_open(const char *idxpath, const struct colidx_stamp *st,
 		close(fd);
 		return COLIDX_ABSENT;
 	}
-	rc = open_common(NULL, fd, (uint64_t)sb.st_size, st, need, out, err,
-	    errlen);
+	if (sb.st_size < HDR_LEN) {
+		close(fd);
+		snprintf(err, errlen, "truncated header");
+		return COLIDX_BAD;
+	}
+	/* sidecars are replaced by rename, never rewritten in place */
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
+	if (map == MAP_FAILED) {
+		snprintf(err, errlen, "mmap: %s", strerror(errno));
+		return COLIDX_BAD;
+	}
+	rc = open_common(map, (uint64_t)sb.st_size, st, need, out, err,
+	    errlen);
+	if (rc != COLIDX_OK)
+		munmap(map, (size_t)sb.st_size);
+	else {
+		(*out)->map = map;
+		(*out)->maplen = (size_t)sb.st_size;
+	}
 	return rc;
 }
 
@@ -849,7 +888,28 @@ colidx_open_mem(const uint8_t *buf, size_t len, const struct colidx_stamp *st,
     uint64_t need, struct colidx **out, char *err, size_t errlen)
 {
 	*out = NULL;
-	return open_common(buf, -1, len, st, need, out, err, errlen);
+	return open_common(buf, len, st, need, out, err, errlen);
+}
+
+void
+colidx_keep(struct colidx *x, const struct flowrec *buf)
+{
+	for (unsigned b = 0; b < COLIDX_KEEP; b++)
+		if (x->kbuf[b] == NULL || x->kbuf[b] == buf) {
+			x->kbuf[b] = buf;
+			memset(x->kn[b], 0, sizeof(x->kn[b]));
+			return;
+		}
+}
+
+/* Which kept buffer out is, or -1. */
+static int
+kept(const struct colidx *x, const struct flowrec *out)
+{
+	for (int b = 0; b < COLIDX_KEEP; b++)
+		if (x->kbuf[b] == out)
+			return b;
+	return -1;
 }
 
 uint64_t
@@ -880,7 +940,7 @@ load_group(struct colidx *x, uint32_t g)
 			x->col[c] = k->data;
 			continue;
 		}
-		if ((size_t)rows * k->sw > (size_t)x->grows * cols[c].width ||
+		if ((size_t)rows * k->sw > (size_t)x->maxrows * cols[c].width ||
 		    libdeflate_deflate_decompress(x->d, k->data, k->len,
 		    x->dec[c], (size_t)rows * k->sw, NULL) !=
 		    LIBDEFLATE_SUCCESS) {
@@ -907,33 +967,51 @@ load_group(struct colidx *x, uint32_t g)
 	}								\
 } while (0)
 
+/* The value of a CONST chunk (its one stored row at p) as the field's
+ * bytes, zero-padded to 16. */
+static void
+const_value(const struct colspec *cs, const struct chunk *k, const uint8_t *p,
+    uint8_t one[16])
+{
+	uint64_t v = k->base + load_int(p, k->sw);
+
+	memset(one, 0, 16);
+	if (cs->kind == K_BYTES)
+		memcpy(one, p, k->sw);
+	else
+		memcpy(one, &v, cs->width);
+}
+
 /* Rows [from, from + n) of column c (chunk k, decoded at p) into out. */
 static void
 scatter(const struct colspec *cs, const struct chunk *k, const uint8_t *p,
     unsigned n, struct flowrec *out)
 {
 	uint8_t *d = (uint8_t *)out + cs->off;
-	uint8_t one[16];
 
-	if (k->codec == C_CONST) {
-		uint64_t v = k->base + load_int(p, k->sw);
-
-		memset(one, 0, sizeof(one));
-		if (cs->kind == K_BYTES)
-			memcpy(one, p, k->sw);
-		else
-			memcpy(one, &v, cs->width);
+	if (k->codec == C_CONST) {	/* p: the value, field-sized */
 		for (unsigned i = 0; i < n; i++)
-			memcpy(d + (size_t)i * sizeof(struct flowrec), one,
+			memcpy(d + (size_t)i * sizeof(struct flowrec), p,
 			    cs->width);
 		return;
 	}
-	if (cs->kind == K_BYTES) {
-		memset(one, 0, sizeof(one));
+	if (cs->kind == K_BYTES && k->sw == 4) {	/* IPv4: 4 + 12 zeros */
 		for (unsigned i = 0; i < n; i++) {
-			memcpy(one, p + (size_t)i * k->sw, k->sw);
-			memcpy(d + (size_t)i * sizeof(struct flowrec), one, 16);
+			uint32_t v;
+			uint64_t lo, hi = 0;
+
+			memcpy(&v, p + (size_t)i * 4, 4);
+			lo = v;
+			memcpy(d + (size_t)i * sizeof(struct flowrec), &lo, 8);
+			memcpy(d + (size_t)i * sizeof(struct flowrec) + 8, &hi,
+			    8);
 		}
+		return;
+	}
+	if (cs->kind == K_BYTES) {
+		for (unsigned i = 0; i < n; i++)
+			memcpy(d + (size_t)i * sizeof(struct flowrec),
+			    p + (size_t)i * 16, 16);
 		return;
 	}
 	switch (cs->width << 4 | k->sw) {
@@ -960,10 +1038,11 @@ scatter(const struct colspec *cs, const struct chunk *k, const uint8_t *p,
 }
 
 int
-colidx_read(struct colidx *x, struct flowrec *out, unsigned max)
+colidx_next(struct colidx *x, unsigned max)
 {
 	unsigned n;
 
+	x->cn = 0;
 	if (x->done >= x->nrec)
 		return 0;
 	if (x->g == UINT32_MAX || x->pos >= x->rows) {
@@ -972,17 +1051,152 @@ colidx_read(struct colidx *x, struct flowrec *out, unsigned max)
 	}
 	n = x->rows - x->pos;
 	n = n < max ? n : max;
-	for (unsigned c = 0; c < COLIDX_NCOL; c++) {
-		const struct chunk *k = &x->ch[(size_t)x->g * COLIDX_NCOL + c];
-
-		if (!(x->need & COLIDX_BIT(c)))
-			continue;
-		scatter(&cols[c], k, k->codec == C_CONST ? x->col[c] :
-		    x->col[c] + (size_t)x->pos * k->sw, n, out);
-	}
+	x->cpos = x->pos;
+	x->cn = n;
 	x->pos += n;
 	x->done += n;
 	return (int)n;
+}
+
+/*
+ * A CONST column into n rows of out, unless out is the kept buffer and
+ * already holds the value there.
+ */
+static void
+fill_const(struct colidx *x, unsigned c, const struct chunk *k, unsigned n,
+    struct flowrec *out)
+{
+	uint8_t one[16];
+
+	int b = kept(x, out);
+
+	const_value(&cols[c], k, x->col[c], one);
+	if (b >= 0) {
+		int same = memcmp(x->kval[b][c], one, 16) == 0;
+
+		if (same && x->kn[b][c] >= n)
+			return;
+		x->kn[b][c] = same && x->kn[b][c] > n ? x->kn[b][c] : n;
+		memcpy(x->kval[b][c], one, 16);
+	}
+	scatter(&cols[c], k, one, n, out);
+}
+
+#define SELECT(ST, DT) do {						\
+	for (unsigned j = 0; j < n; j++) {				\
+		ST v_;							\
+		DT w_;							\
+		if (sel[j] >= cn)					\
+			continue;	/* not a current row */		\
+		memcpy(&v_, p + (size_t)sel[j] * sizeof(ST), sizeof(ST)); \
+		w_ = (DT)(k->base + v_);				\
+		memcpy(d + (size_t)j * sizeof(struct flowrec), &w_,	\
+		    sizeof(DT));					\
+	}								\
+} while (0)
+
+/* Rows sel[0..n) (below cn) of a non-constant chunk at p into d's rows. */
+static void
+select_rows(const struct colspec *cs, const struct chunk *k,
+    const uint8_t *p, const uint16_t *sel, unsigned n, unsigned cn,
+    uint8_t *d)
+{
+	if (cs->kind == K_BYTES) {
+		for (unsigned j = 0; j < n; j++) {
+			uint8_t one[16];
+
+			if (sel[j] >= cn)
+				continue;
+			memset(one, 0, sizeof(one));
+			if (k->sw == 4)
+				memcpy(one, p + (size_t)sel[j] * 4, 4);
+			else
+				memcpy(one, p + (size_t)sel[j] * 16, 16);
+			memcpy(d + (size_t)j * sizeof(struct flowrec), one, 16);
+		}
+		return;
+	}
+	switch (cs->width << 4 | k->sw) {
+	case 0x11: SELECT(uint8_t, uint8_t); break;
+	case 0x21: SELECT(uint8_t, uint16_t); break;
+	case 0x22: SELECT(uint16_t, uint16_t); break;
+	case 0x41: SELECT(uint8_t, uint32_t); break;
+	case 0x42: SELECT(uint16_t, uint32_t); break;
+	case 0x44: SELECT(uint32_t, uint32_t); break;
+	case 0x81: SELECT(uint8_t, uint64_t); break;
+	case 0x82: SELECT(uint16_t, uint64_t); break;
+	case 0x84: SELECT(uint32_t, uint64_t); break;
+	case 0x88: SELECT(uint64_t, uint64_t); break;
+	default:
+		for (unsigned j = 0; j < n; j++) {
+			uint64_t v;
+
+			if (sel[j] >= cn)
+				continue;
+			v = k->base + load_int(p + (size_t)sel[j] * k->sw,
+			    k->sw);
+			memcpy(d + (size_t)j * sizeof(struct flowrec), &v,
+			    cs->width);
+		}
+		break;
+	}
+}
+
+void
+colidx_fill(struct colidx *x, struct flowrec *out, uint64_t which)
+{
+	int b;
+
+	which &= x->need;
+	for (unsigned c = 0; c < COLIDX_NCOL; c++) {
+		const struct chunk *k = &x->ch[(size_t)x->g * COLIDX_NCOL + c];
+
+		if (!(which & COLIDX_BIT(c)) || x->cn == 0)
+			continue;
+		if (k->codec == C_CONST) {
+			fill_const(x, c, k, x->cn, out);
+			continue;
+		}
+		if ((b = kept(x, out)) >= 0)
+			x->kn[b][c] = 0;
+		scatter(&cols[c], k, x->col[c] + (size_t)x->cpos * k->sw,
+		    x->cn, out);
+	}
+}
+
+void
+colidx_fill_rows(struct colidx *x, struct flowrec *out, uint64_t which,
+    const uint16_t *sel, unsigned n)
+{
+	int b;
+
+	which &= x->need;
+	for (unsigned c = 0; c < COLIDX_NCOL; c++) {
+		const struct chunk *k = &x->ch[(size_t)x->g * COLIDX_NCOL + c];
+		const struct colspec *cs = &cols[c];
+		const uint8_t *p = x->col[c] + (size_t)x->cpos * k->sw;
+		uint8_t *d = (uint8_t *)out + cs->off;
+
+		if (!(which & COLIDX_BIT(c)) || n == 0)
+			continue;
+		if (k->codec == C_CONST) {
+			fill_const(x, c, k, n, out);
+			continue;
+		}
+		if ((b = kept(x, out)) >= 0)
+			x->kn[b][c] = 0;
+		select_rows(cs, k, p, sel, n, x->cn, d);
+	}
+}
+
+int
+colidx_read(struct colidx *x, struct flowrec *out, unsigned max)
+{
+	int n = colidx_next(x, max);
+
+	if (n > 0)
+		colidx_fill(x, out, x->need);
+	return n;
 }
 
 void
@@ -995,6 +1209,7 @@ colidx_close(struct colidx *x)
 	if (x->d != NULL)
 		libdeflate_free_decompressor(x->d);
 	free(x->ch);
-	free(x->own);
+	if (x->map != NULL)
+		munmap(x->map, x->maplen);
 	free(x);
 }

@@ -22,9 +22,9 @@
  * (readers then read the flow file).  A file whose reading gives an error
  * or a warning gets no sidecar (its readers must see the message).
  *
- * Limits: COLIDX_MAXREC records per file; colidx_open() refuses files
- * whose needed chunks exceed COLIDX_MAXLOAD bytes together (the reader
- * holds them in memory at once, to check every CRC before giving a row).
+ * Limits: COLIDX_MAXREC records per file.  The reader maps the sidecar
+ * and checks the CRC of every chunk it needs before giving a row; it
+ * holds one decoded group of each needed deflated column.
  */
 #ifndef FLOWKEEP_COLIDX_H
 #define FLOWKEEP_COLIDX_H
@@ -37,7 +37,6 @@
 #define COLIDX_VERSION	1
 #define COLIDX_GROUP	65536		/* rows per group */
 #define COLIDX_MAXREC	(1ull << 32)
-#define COLIDX_MAXLOAD	(512u * 1024 * 1024)
 #define COLIDX_SUFFIX	".fkci"
 
 /* The columns, one per flowrec field (pad excepted). */
@@ -68,6 +67,10 @@ enum colidx_col {
 #define COLIDX_U_RECV		0x20000000u	/* receive time, source id */
 uint64_t colidx_need(uint32_t uses);
 
+/* Just the columns of uses (FR_HAS_TIMES: first and last; packets,
+ * octets, sampling by their bits), without the always-loaded ones. */
+uint64_t colidx_cols(uint32_t uses);
+
 /* Name of column c ("first_ms"), for messages and `flowkeep index -v`. */
 const char *colidx_col_name(unsigned c);
 
@@ -78,6 +81,23 @@ const char *colidx_col_name(unsigned c);
  */
 int colidx_path(char *buf, size_t len, const char *index_dir,
     const char *ftpath);
+
+/*
+ * The default index directory: "index" in the directory of the state
+ * file statefile ("var/flowkeepd.state" -> "var/index"), where flowkeepd
+ * writes sidecars and the CLI looks for them.  0, or -1 if it does not
+ * fit.
+ */
+#define COLIDX_DIRNAME	"index"
+int colidx_default_dir(char *buf, size_t len, const char *statefile);
+
+/*
+ * 1 if the index directory dir (it may not exist yet) is root or below it
+ * (compared as absolute paths, symbolic links resolved where they
+ * exist): sidecars there would be met by flow-cat and by scans of the
+ * data tree, so flowkeepd writes none.
+ */
+int colidx_dir_inside(const char *dir, const char *root);
 
 /* Identity of a flow file as a sidecar records it. */
 struct colidx_stamp {
@@ -141,6 +161,28 @@ uint64_t colidx_nrec(const struct colidx *x);
  * the rows given, 0 at the end, -1 on a damaged chunk (colidx_error()).
  */
 int colidx_read(struct colidx *x, struct flowrec *out, unsigned max);
+
+/*
+ * The same in steps, for reading some columns of every row and the others
+ * of some rows only (a filter's columns first): colidx_next() moves to
+ * the next up to max rows (their number, 0 at the end, -1 on a damaged
+ * chunk), colidx_fill() writes the columns in `which` (a colidx_need()
+ * mask) of those rows to out[0..n), colidx_fill_rows() those of rows
+ * sel[0..n) (indices among the current rows) to out[0..n).
+ */
+int colidx_next(struct colidx *x, unsigned max);
+void colidx_fill(struct colidx *x, struct flowrec *out, uint64_t which);
+void colidx_fill_rows(struct colidx *x, struct flowrec *out, uint64_t which,
+    const uint16_t *sel, unsigned n);
+
+/*
+ * Promise that buf, when passed to colidx_read() or a fill again, still
+ * holds what the last call left there (the caller may move rows within
+ * it, not change them): constant columns are then not written again.
+ * At most COLIDX_KEEP buffers; more are ignored.
+ */
+#define COLIDX_KEEP	2
+void colidx_keep(struct colidx *x, const struct flowrec *buf);
 
 const char *colidx_error(const struct colidx *x);
 void colidx_close(struct colidx *x);

@@ -13,7 +13,10 @@
 #   FLOWS=1000000 REPS=3 sh tests/bench/analyzer.sh
 #
 # The generated data stays in $BENCH_DIR (default /tmp/fkbench-day) and is
-# reused while FLOWS is the same.
+# reused while FLOWS is the same.  Its column index sidecars
+# (doc/column-index.md) are built by `flowkeep index` into $BENCH_DIR/idx
+# (timed once); each query runs with them ("flowkeep-idx"), without them
+# (--no-index, "flowkeep") and on the uncompressed copy ("flowkeep-z0").
 set -u
 B=${top_builddir:-$(pwd)}
 FLOWS=${FLOWS:-10000000}
@@ -56,6 +59,25 @@ if [ ! -f "$BENCH_DIR/z0-done" ]; then
 	rm -rf "$FT0"
 	echo "# generating the same flows uncompressed under $FT0" >&2
 	"$MKDAY" "$FT0" --flows "$FLOWS" --zlevel 0 >&2 && :>"$BENCH_DIR/z0-done"
+fi
+# The column index sidecars of the zlib-6 files.
+IDX=$BENCH_DIR/idx
+if [ ! -f "$BENCH_DIR/idx-done" ]; then
+	rm -rf "$IDX"
+	echo "# indexing $FT into $IDX" >&2
+	python3 - "$FK" index --index-dir "$IDX" "$FT" <<'PY' >"$BENCH_DIR/idx-time"
+import os, sys, time
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.dup2(2, 1)	# its summary line to stderr
+    os.execv(sys.argv[1], sys.argv[1:])
+_, st, ru = os.wait4(pid, 0)
+print("%.1f s wall, %.1f s CPU" % (time.monotonic() - t0,
+    ru.ru_utime + ru.ru_stime))
+sys.exit(1 if st else 0)
+PY
+	[ $? -eq 0 ] && :>"$BENCH_DIR/idx-done"
 fi
 NFFLOWS=0
 if command -v nfdump >/dev/null && [ -d "$NF" ]; then
@@ -109,20 +131,32 @@ echo "# $FLOWS flows in $(find "$FT" -type f | wc -l) files," \
     "$(du -sm "$FT" | cut -f1) MiB (ours, zlib 6);" \
     "nfcapd stored $NFFLOWS flows, $(du -sm "$NF" 2>/dev/null | cut -f1)" \
     "MiB; medians of $REPS runs"
+ftb=$(find "$FT" -type f -exec stat -c %s {} + | awk '{s += $1} END {print s}')
+ixb=$(find "$IDX" -type f -name '*.fkci' -exec stat -c %s {} + |
+    awk '{s += $1} END {print s + 0}')
+echo "# sidecars: $(awk -v b="$ixb" -v n="$FLOWS" \
+    'BEGIN {printf "%.1f", b / n}') bytes a flow (.ft files:" \
+    "$(awk -v b="$ftb" -v n="$FLOWS" 'BEGIN {printf "%.1f", b / n}'));" \
+    "built in $(cat "$BENCH_DIR/idx-time" 2>/dev/null)"
 printf '%-28s %8s %8s %9s\n' query wall_s cpu_s rss_mib
 RES=$(mktemp)
 trap 'rm -f "$RES"' EXIT
 run() { measure "$@" | tee -a "$RES"; }
+run "flowkeep-idx top10 srcip" "$FK" report srcip --sort octets --lines 10 \
+    --index-dir "$IDX" "$FT"
+run "flowkeep-idx summary" "$FK" report summary --index-dir "$IDX" "$FT"
+run "flowkeep-idx top10 srcip filter" "$FK" report srcip --sort octets \
+    --lines 10 --filter "$FILTER" --index-dir "$IDX" "$FT"
 run "flowkeep top10 srcip" "$FK" report srcip --sort octets --lines 10 \
-    "$FT"
-run "flowkeep summary" "$FK" report summary "$FT"
+    --no-index "$FT"
+run "flowkeep summary" "$FK" report summary --no-index "$FT"
 run "flowkeep top10 srcip filter" "$FK" report srcip --sort octets \
-    --lines 10 --filter "$FILTER" "$FT"
+    --lines 10 --filter "$FILTER" --no-index "$FT"
 run "flowkeep-z0 top10 srcip" "$FK" report srcip --sort octets \
-    --lines 10 "$FT0"
-run "flowkeep-z0 summary" "$FK" report summary "$FT0"
+    --lines 10 --no-index "$FT0"
+run "flowkeep-z0 summary" "$FK" report summary --no-index "$FT0"
 run "flowkeep-z0 top10 srcip filter" "$FK" report srcip --sort octets \
-    --lines 10 --filter "$FILTER" "$FT0"
+    --lines 10 --filter "$FILTER" --no-index "$FT0"
 if [ "$NFFLOWS" -gt 0 ]; then
 	run "nfdump top10 srcip" nfdump -q -R "$NF" -s srcip/bytes -n 10
 	run "nfdump summary" nfdump -q -R "$NF" -s proto/bytes -n 0
@@ -133,18 +167,22 @@ if command -v flow-cat >/dev/null && command -v flow-stat >/dev/null; then
 	run "flow-cat|flow-stat -f9" sh -c \
 	    "flow-cat '$FT' | flow-stat -f 9 -S 3"
 fi
-# peer wall time / ours, per query (above 1: flowkeep is faster)
-awk '/^(flowkeep|flowkeep-z0|nfdump) / {
+# peer wall and CPU time / ours, per query (above 1: flowkeep is faster)
+awk '/^(flowkeep|flowkeep-idx|flowkeep-z0|nfdump) / {
 	q = $0; sub(/^[^ ]+ /, "", q)
 	sub(/ +[0-9.]+ +[0-9.]+ +[0-9.]+$/, "", q)
-	t[$1, q] = $(NF - 2); qs[q] = 1
+	t[$1, q] = $(NF - 2); c[$1, q] = $(NF - 1); qs[q] = 1
 }
 END {
+	split("flowkeep-idx flowkeep flowkeep-z0", who, " ")
 	for (q in qs)
-		for (k = 0; k < 2; k++) {
-			us = k ? "flowkeep-z0" : "flowkeep"
-			if ((("nfdump", q) in t) && t[us, q] > 0)
-				printf "ratio nfdump/%-11s wall  %-20s %5.2f\n",
-				    us, q, t["nfdump", q] / t[us, q]
+		for (k = 1; k <= 3; k++) {
+			us = who[k]
+			if ((("nfdump", q) in t) && t[us, q] > 0 &&
+			    c[us, q] > 0)
+				printf "ratio nfdump/%-12s %-20s wall %5.2f" \
+				    "  cpu %5.2f\n", us, q,
+				    t["nfdump", q] / t[us, q],
+				    c["nfdump", q] / c[us, q]
 		}
 }' "$RES"

@@ -162,6 +162,77 @@ test_roundtrip(void **state)
 	free(out);
 }
 
+/*
+ * A kept buffer (colidx_keep) across groups whose constant columns change,
+ * and the two-step read (a filter's columns, then the rest of some rows).
+ */
+static void
+test_keep_and_select(void **state)
+{
+	size_t n = COLIDX_GROUP + 5000;
+	struct flowrec *in = calloc(n, sizeof(*in));
+	struct flowrec buf[700], tmp[700];
+	struct colidx *x;
+	uint16_t sel[700];
+	char err[256];
+	uint8_t *bytes;
+	size_t len, got = 0;
+	int k;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		mkrec(&in[i], (unsigned)i);
+		in[i].version = i < COLIDX_GROUP ? 9 : 5;	/* const per group */
+		in[i].sampling = i < COLIDX_GROUP ? 1 : 100;
+	}
+	bytes = build(in, n, &stamp, &len);
+	assert_int_equal(colidx_open_mem(bytes, len, &stamp, 0, &x, err,
+	    sizeof(err)), COLIDX_OK);
+	memset(buf, 0, sizeof(buf));
+	colidx_keep(x, buf);
+	while ((k = colidx_read(x, buf, 700)) > 0) {
+		for (int j = 0; j < k; j++)
+			if (memcmp(&buf[j], &in[got + (size_t)j],
+			    sizeof(buf[j])) != 0)
+				fail_msg("kept buffer: row %zu differs",
+				    got + (size_t)j);
+		got += (size_t)k;
+	}
+	assert_int_equal(got, n);
+	colidx_close(x);
+
+	/* every third row, by the two steps */
+	assert_int_equal(colidx_open_mem(bytes, len, &stamp, 0, &x, err,
+	    sizeof(err)), COLIDX_OK);
+	memset(tmp, 0, sizeof(tmp));
+	memset(buf, 0, sizeof(buf));
+	colidx_keep(x, tmp);
+	colidx_keep(x, buf);
+	got = 0;
+	while ((k = colidx_next(x, 700)) > 0) {
+		unsigned m = 0;
+
+		colidx_fill(x, tmp, COLIDX_BIT(COLIDX_SPORT));
+		for (int j = 0; j < k; j++) {
+			assert_int_equal(tmp[j].sport,
+			    in[got + (size_t)j].sport);
+			if ((got + (size_t)j) % 3 == 0)
+				sel[m++] = (uint16_t)j;
+		}
+		colidx_fill_rows(x, buf, COLIDX_ALL, sel, m);
+		for (unsigned j = 0; j < m; j++)
+			if (memcmp(&buf[j], &in[got + sel[j]],
+			    sizeof(buf[j])) != 0)
+				fail_msg("selected row %zu differs",
+				    got + sel[j]);
+		got += (size_t)k;
+	}
+	assert_int_equal(got, n);
+	colidx_close(x);
+	free(bytes);
+	free(in);
+}
+
 static void
 test_damage(void **state)
 {
@@ -283,13 +354,34 @@ test_build(void **state)
 	rmdir(ip);
 }
 
+static void
+test_dir_inside(void **state)
+{
+	(void)state;
+	assert_int_equal(colidx_dir_inside("/nonexist/a/index",
+	    "/nonexist/a"), 1);
+	assert_int_equal(colidx_dir_inside("/nonexist/a/index",
+	    "/nonexist/a/"), 1);
+	assert_int_equal(colidx_dir_inside("/nonexist/a", "/nonexist/a"), 1);
+	assert_int_equal(colidx_dir_inside("/nonexist/ab/index",
+	    "/nonexist/a"), 0);
+	assert_int_equal(colidx_dir_inside("/nonexist/var/index",
+	    "/nonexist/var/flows"), 0);
+	assert_int_equal(colidx_dir_inside("/x/index", "/"), 1);
+	/* relative to the working directory */
+	assert_int_equal(colidx_dir_inside("w/index", "w"), 1);
+	assert_int_equal(colidx_dir_inside("var/index", "var/flows"), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_keep_and_select),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_dir_inside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,43 @@
+/*
+ * idxq.h - column index sidecars (storage/colidx.h) for the files the
+ * daemon closes, built on a worker thread that runs only when a CPU is
+ * otherwise idle (Linux SCHED_IDLE; normal priority again while the queue
+ * is drained at exit), so that neither the UDP loop nor the file writer
+ * waits for them.
+ *
+ * The worker reads each closed file back (as `flowkeep index` does: the
+ * sidecar must give exactly what reading the file gives) and writes its
+ * sidecar below the index directory.  The queue holds IDXQ_DEPTH paths;
+ * a file closed while it is full gets no sidecar (counted; `flowkeep
+ * index` can make it later).  A failure is logged and counted; the flow
+ * file is never touched.
+ */
+#ifndef FLOWKEEP_IDXQ_H
+#define FLOWKEEP_IDXQ_H
+
+#include <stdint.h>
+
+#define IDXQ_DEPTH	64
+
+struct idxq;
+
+/* Start the worker for sidecars below index_dir.  NULL on error. */
+struct idxq *idxq_start(const char *index_dir);
+
+/* Queue the closed flow file at path (copied).  0, or -1 when the queue
+ * is full or out of memory (the file is skipped). */
+int idxq_add(struct idxq *q, const char *path);
+
+/* Wait until the queue is empty and the worker idle. */
+void idxq_drain(struct idxq *q);
+
+struct idxq_stats {
+	uint64_t	built, failed, skipped;
+};
+void idxq_stats(struct idxq *q, struct idxq_stats *out);
+
+/* Index what is queued (at most IDXQ_DEPTH files), join, free.  NULL
+ * is fine. */
+void idxq_stop(struct idxq *q);
+
+#endif /* FLOWKEEP_IDXQ_H */
