@@ -168,16 +168,22 @@ python3 -c "import socket; socket.create_connection(('127.0.0.1', $WPORT))" 2>/d
     fail "the web listener outlived flowkeepd"
 
 echo "== 8. --quickstart while 127.0.0.1:8080 is taken: collecting still starts"
-python3 -c 'import socket, time
+# the holder says when 8080 is taken (by it, or already by another)
+python3 -c 'import socket, sys, time
 s = socket.socket()
 try:
     s.bind(("127.0.0.1", 8080))
     s.listen(1)
 except OSError:
     pass
-time.sleep(20)' &
+open(sys.argv[1], "w").close()
+time.sleep(20)' "$T/held" &
 HOLD=$!
-sleep 0.5
+i=0
+until [ -f "$T/held" ]; do
+	i=$((i + 1)); [ $i -lt 200 ] || fail "the port holder did not start"
+	sleep 0.05
+done
 UPORT=$(free_port)
 fk_start "$T/qlog" "$T/qctl" --quickstart --control "$T/qctl" \
     --statefile "$T/qstate" -w "$T/q" "127.0.0.1/0/$UPORT"
