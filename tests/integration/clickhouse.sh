@@ -110,7 +110,7 @@ REAL=${SHARED_DIR:-}/vectors/netflow-real
 if [ -f "$REAL/index.tsv" ]; then
 	TAB=$(printf '\t')
 	nreal=0
-	while IFS=$TAB read -r path group order version rest; do
+	while IFS=$TAB read -r path _ _ _ rest; do
 		[ "$path" = path ] && continue
 		addr=$(echo "$rest" | cut -f3)
 		"$UDPSEND" -b "$addr" 127.0.0.1 "$PORT" "$REAL/$path" \
