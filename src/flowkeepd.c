@@ -903,6 +903,11 @@ main(int argc, char **argv)
 	d.start_ms = util_now_ms();
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new");
+	/* signals caught from here on (handled once the loop runs): a
+	 * QUIT or TERM sent as soon as the control socket or the first file
+	 * appears must not be lost (background jobs start with QUIT and
+	 * INT ignored) */
+	events_init(&d);
 	decoder_init(&d);
 	if (collector_init(d.coll, d.base, d.proto) != 0)
 		fatal("collector events");
@@ -916,7 +921,6 @@ main(int argc, char **argv)
 		fatal("cannot set up the directory trees under %s", d.root);
 	tracks_init(&d);
 	daemon_apply(&d);
-	events_init(&d);
 	log_info("started, writing to %s", d.root);
 	event_base_dispatch(d.base);
 	daemon_shutdown(&d);
