@@ -302,6 +302,30 @@ eval_leaf(const struct filter *f, const struct fnode *n,
 	return 0;
 }
 
+/* A number test (OP_NUM), the most common leaf. */
+static inline int
+eval_num(const struct fnode *n, const struct flowrec *r)
+{
+	if ((r->fields & n->need) != n->need)
+		return 0;
+	if (n->side != SIDE_DST && num_test(n->cmp, num_value(r, n->fld, 0),
+	    n->u.num.a, n->u.num.b))
+		return 1;
+	return (n->side & SIDE_DST) && num_test(n->cmp, num_value(r, n->fld,
+	    1), n->u.num.a, n->u.num.b);
+}
+
+/* A term of and/or: number tests without a call of eval. */
+static inline int
+eval_kid(const struct filter *f, uint32_t i, const struct flowrec *r)
+{
+	const struct fnode *n = &f->nodes[i];
+
+	if (n->op == OP_NUM)
+		return eval_num(n, r);
+	return eval(f, i, r);
+}
+
 static int
 eval(const struct filter *f, uint32_t i, const struct flowrec *r)
 {
@@ -314,13 +338,13 @@ eval(const struct filter *f, uint32_t i, const struct flowrec *r)
 	case OP_AND:
 		k = &f->kids[n->u.kids.first];
 		for (uint32_t j = 0; j < n->u.kids.n; j++)
-			if (!eval(f, k[j], r))
+			if (!eval_kid(f, k[j], r))
 				return 0;
 		return 1;
 	case OP_OR:
 		k = &f->kids[n->u.kids.first];
 		for (uint32_t j = 0; j < n->u.kids.n; j++)
-			if (eval(f, k[j], r))
+			if (eval_kid(f, k[j], r))
 				return 1;
 		return 0;
 	case OP_NOT:
@@ -328,13 +352,7 @@ eval(const struct filter *f, uint32_t i, const struct flowrec *r)
 	case OP_AF:
 		return r->af == n->u.af;
 	case OP_NUM:	/* the common case, without eval_leaf's loop */
-		if ((r->fields & n->need) != n->need)
-			return 0;
-		if (n->side != SIDE_DST && num_test(n->cmp, num_value(r,
-		    n->fld, 0), n->u.num.a, n->u.num.b))
-			return 1;
-		return (n->side & SIDE_DST) && num_test(n->cmp, num_value(r,
-		    n->fld, 1), n->u.num.a, n->u.num.b);
+		return eval_num(n, r);
 	default:
 		if ((r->fields & n->need) != n->need)
 			return 0;

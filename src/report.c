@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE	/* MADV_HUGEPAGE */
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -269,6 +270,62 @@ slots_alloc(size_t n, size_t stride)
 	return p;
 }
 
+/* The bucket of v in histogram h, or -1 (beyond the last limit). */
+static int
+bucket(const uint32_t *lim, uint64_t v)
+{
+	for (int i = 0; i < RPT_HIST; i++)
+		if (lim[i] == 0 || v <= lim[i])
+			return i;
+	return -1;
+}
+
+/*
+ * The buckets of every value up to the last finite limit, one byte each
+ * (52 KB for the four histograms), made once: the summary looks up four
+ * values for every flow, and a scan of 26 limits each was most of its
+ * time.  Above the last limit: the open-ended bucket, or none (-1).
+ */
+#define HIST_TOP_MAX	30000
+
+static struct {
+	uint32_t	 top;		/* the last finite limit */
+	int		 above;		/* bucket beyond it, or -1 */
+	uint8_t		*b;		/* top + 1 entries */
+} htab[4];
+static pthread_once_t htab_once = PTHREAD_ONCE_INIT;
+static uint8_t htab_mem[4 * (HIST_TOP_MAX + 1)];
+
+static void
+htab_make(void)
+{
+	for (unsigned h = 0; h < 4; h++) {
+		const uint32_t *lim = rpt_hist_limits(h);
+		uint32_t top = 0;
+
+		for (int i = 0; i < RPT_HIST && lim[i] != 0; i++)
+			top = lim[i];
+		htab[h].top = top;
+		htab[h].above = bucket(lim, (uint64_t)top + 1);
+		htab[h].b = htab_mem + h * (HIST_TOP_MAX + 1);
+		/* the limits rise: one pass, as bucket() would place each */
+		for (uint32_t v = 0, i = 0; v <= top; v++) {
+			while (lim[i] != 0 && v > lim[i])
+				i++;
+			htab[h].b[v] = (uint8_t)i;
+		}
+	}
+}
+
+static inline void
+hist(struct rpt *r, unsigned h, uint64_t v)
+{
+	int b = v <= htab[h].top ? htab[h].b[v] : htab[h].above;
+
+	if (b >= 0)
+		r->s_hist[h][b]++;
+}
+
 struct rpt *
 rpt_new(const struct rpt_def *d, const struct rpt_opts *o)
 {
@@ -281,6 +338,7 @@ rpt_new(const struct rpt_def *d, const struct rpt_opts *o)
 		r->o = *o;
 	if (r->o.multiplier == 0)
 		r->o.multiplier = 1;
+	(void)pthread_once(&htab_once, htab_make);
 	r->first_ms = UINT64_MAX;
 	r->s_start = r->s_astart = UINT64_MAX;
 	r->s_rstart = UINT32_MAX;
@@ -609,25 +667,6 @@ extract(const struct rpt *r, const struct flowrec *f, uint8_t *k1,
 	default:
 		return 0;
 	}
-}
-
-/* The bucket of v in histogram h, or -1 (beyond the last limit). */
-static int
-bucket(const uint32_t *lim, uint64_t v)
-{
-	for (int i = 0; i < RPT_HIST; i++)
-		if (lim[i] == 0 || v <= lim[i])
-			return i;
-	return -1;
-}
-
-static void
-hist(struct rpt *r, unsigned h, uint64_t v)
-{
-	int b = bucket(rpt_hist_limits(h), v);
-
-	if (b >= 0)
-		r->s_hist[h][b]++;
 }
 
 /* exporter uptime at a flow time t, when the record has it */
