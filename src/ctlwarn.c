@@ -23,6 +23,23 @@ ch_dropped(const struct control_src *s)
 	return st.dropped_rows;
 }
 
+/* The oldest sample no older than window_s (or the oldest there is): its
+ * index in h, or -1 when there is none. */
+static int
+hist_within(const struct control_hist *h, uint64_t now_ms, uint64_t window_s)
+{
+	for (unsigned i = 0; i < h->n; i++) {
+		unsigned k = (h->next + CONTROL_HIST - h->n + i) % CONTROL_HIST;
+
+		if (h->t_ms[k] > now_ms)
+			continue;
+		if (now_ms - h->t_ms[k] > window_s * 1000 && i + 1 < h->n)
+			continue;
+		return (int)k;
+	}
+	return -1;
+}
+
 /* The sink's servers and dropped rows for the clickhouse rule. */
 static unsigned
 fill_clickhouse(const struct control_src *s, const struct control_hist *h,
@@ -31,7 +48,8 @@ fill_clickhouse(const struct control_src *s, const struct control_hist *h,
 {
 	struct chsink_server_info	si;
 	struct chsink_stats		st;
-	unsigned			i, k, n;
+	unsigned			i, n;
+	int				k;
 
 	chsink_get_stats(s->ch, &st);
 	n = st.nservers < CHSINK_MAX_SERVERS ? st.nservers :
@@ -50,15 +68,9 @@ fill_clickhouse(const struct control_src *s, const struct control_hist *h,
 	in->ch_dropped_now = st.dropped_rows;
 	in->ch_dropped_before = st.dropped_rows;
 	in->ch_span_s = 0;
-	for (i = 0; i < h->n; i++) {
-		k = (h->next + CONTROL_HIST - h->n + i) % CONTROL_HIST;
-		if (h->t_ms[k] > now_ms)
-			continue;
-		if (now_ms - h->t_ms[k] > window_s * 1000 && i + 1 < h->n)
-			continue;
+	if ((k = hist_within(h, now_ms, window_s)) >= 0) {
 		in->ch_dropped_before = h->ch_dropped[k];
 		in->ch_span_s = (now_ms - h->t_ms[k]) / 1000;
-		break;
 	}
 	/* dropped before the first sample: still news */
 	if (h->n == 0)
@@ -87,24 +99,18 @@ control_sample(struct control_src *s, uint64_t now_ms)
 		h->n++;
 }
 
-/* The oldest sample no older than window_s (or the oldest there is). */
+/* The kernel drops at the oldest sample within window_s. */
 static void
 drops_before(const struct control_hist *h, uint64_t now_ms,
     uint64_t window_s, struct statuswarn_in *in)
 {
-	unsigned i, k;
+	int k = hist_within(h, now_ms, window_s);
 
 	in->drops_before = in->drops_now;
 	in->drops_span_s = 0;
-	for (i = 0; i < h->n; i++) {
-		k = (h->next + CONTROL_HIST - h->n + i) % CONTROL_HIST;
-		if (h->t_ms[k] > now_ms)
-			continue;
-		if (now_ms - h->t_ms[k] > window_s * 1000 && i + 1 < h->n)
-			continue;
+	if (k >= 0) {
 		in->drops_before = h->drops[k];
 		in->drops_span_s = (now_ms - h->t_ms[k]) / 1000;
-		return;
 	}
 }
 
