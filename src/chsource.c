@@ -194,6 +194,20 @@ trailing_error(struct chsrc *s, char *err, size_t errlen)
 	    "(%s)", k > 0 ? msg : "cut short");
 }
 
+/* More of the answer: 1 read, 0 at its end, -1 on an error or when the
+ * answer ends inside a row. */
+static int
+refill(struct chsrc *s, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = more(s, err, errlen)) == 0 && s->off < s->len) {
+		trailing_error(s, err, errlen);
+		return -1;
+	}
+	return rc;
+}
+
 int
 chsrc_next(struct chsrc *s, struct flowrec *r, char *err, size_t errlen)
 {
@@ -213,15 +227,8 @@ chsrc_next(struct chsrc *s, struct flowrec *r, char *err, size_t errlen)
 				return -1;
 			}
 		}
-		if ((rc = more(s, err, errlen)) == -1)
-			return -1;
-		if (rc == 0) {
-			if (s->off < s->len) {
-				trailing_error(s, err, errlen);
-				return -1;
-			}
-			return 0;
-		}
+		if ((rc = refill(s, err, errlen)) <= 0)
+			return rc;
 	}
 }
 
@@ -237,15 +244,8 @@ chsrc_raw_next(struct chsrc *s, const uint8_t **row, size_t rowlen,
 			s->off += rowlen;
 			return 1;
 		}
-		if ((rc = more(s, err, errlen)) == -1)
-			return -1;
-		if (rc == 0) {
-			if (s->off < s->len) {
-				trailing_error(s, err, errlen);
-				return -1;
-			}
-			return 0;
-		}
+		if ((rc = refill(s, err, errlen)) <= 0)
+			return rc;
 	}
 }
 
