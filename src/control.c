@@ -196,10 +196,11 @@ text_track_index(const struct livetrack *lt, FILE *fp)
 
 	livetrack_get_index(lt, &x);
 	fprintf(fp, "  index: %u by address, %u by port, %u by interface, "
-	    "%u by protocol, %u by exporter, %u tested for every flow\n",
+	    "%u by protocol, %u by exporter, %u tested for every flow; "
+	    "%u decided by the index alone, %u combinations\n",
 	    x.by_kind[FILTER_PIN_ADDR], x.by_kind[FILTER_PIN_PORT],
 	    x.by_kind[FILTER_PIN_IF], x.by_kind[FILTER_PIN_PROTO],
-	    x.by_kind[FILTER_PIN_EXPORTER], x.always);
+	    x.by_kind[FILTER_PIN_EXPORTER], x.always, x.exact, x.combos);
 	livetrack_get_flush(lt, &fl);
 	if (fl.t != 0)
 		fprintf(fp, "  last step written: %u RRDs in %.1f ms (step "

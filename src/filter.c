@@ -315,14 +315,37 @@ eval_num(const struct fnode *n, const struct flowrec *r)
 	    1), n->u.num.a, n->u.num.b);
 }
 
-/* A term of and/or: number tests without a call of eval. */
+/* An address test (OP_ADDR) of one IPv4 address: the exporter, or a side
+ * named; -1 when it is another case (eval_leaf). */
+static inline int
+eval_addr4(const struct fnode *n, const struct flowrec *r)
+{
+	const fr_addr *a;
+	uint8_t af;
+
+	if (n->u.pfx.af != FR_AF_INET || n->side == SIDE_ANY)
+		return -1;
+	if ((r->fields & n->need) != n->need)
+		return 0;
+	a = addr_of(r, n->fld, n->side == SIDE_DST, &af);
+	return a != NULL && af == FR_AF_INET &&
+	    ((a->v4 ^ n->u.pfx.a.v4) & n->u.pfx.v4mask) == 0;
+}
+
+/* A term of and/or: number tests, their negations and IPv4 address tests
+ * without a call of eval. */
 static inline int
 eval_kid(const struct filter *f, uint32_t i, const struct flowrec *r)
 {
 	const struct fnode *n = &f->nodes[i];
+	int m;
 
 	if (n->op == OP_NUM)
 		return eval_num(n, r);
+	if (n->op == OP_NOT && f->nodes[n->u.kids.first].op == OP_NUM)
+		return !eval_num(&f->nodes[n->u.kids.first], r);
+	if (n->op == OP_ADDR && (m = eval_addr4(n, r)) >= 0)
+		return m;
 	return eval(f, i, r);
 }
 
@@ -363,7 +386,18 @@ eval(const struct filter *f, uint32_t i, const struct flowrec *r)
 int
 filter_match(const struct filter *f, const struct flowrec *r)
 {
-	return eval(f, f->root, r);
+	const struct fnode *n = &f->nodes[f->root];
+
+	/* the usual root, an and of simple tests, without entering eval */
+	if (n->op == OP_AND) {
+		const uint32_t *k = &f->kids[n->u.kids.first];
+
+		for (uint32_t j = 0; j < n->u.kids.n; j++)
+			if (!eval_kid(f, k[j], r))
+				return 0;
+		return 1;
+	}
+	return eval_kid(f, f->root, r);
 }
 
 /* ------------------------------------------------------------ storage */

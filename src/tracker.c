@@ -17,7 +17,18 @@
  *
  * A flow is tested only against the candidates the tracking index
  * (trkindex.h) gives for it, unless tracker_use_index() turned it off.
+ * The trackings the index knows a flow passes come in combinations: the
+ * flow is added once to its combination's slots (acc, laid out like a
+ * tracking's), and settle() adds those sums, times each tracking's
+ * multiplier, to every tracking of the combination before a bucket is
+ * final, before statistics are read and before a reload takes them over.
+ * Sums grouped so differ from adding flow by flow in the last bits of a
+ * double only (share fractions, multipliers); whole numbers of octets and
+ * packets stay exact.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +53,13 @@ struct trk {
 	struct tracker_stats	 st;
 };
 
+/* What a combination saw outside its slots, for its trackings. */
+struct cstat {
+	uint64_t	 outside;	/* flows starting outside the window */
+	uint64_t	 late_flows;
+	double		 late_octets;	/* multiplier 1 */
+};
+
 struct tracker {
 	uint64_t	 step_ms;
 	unsigned	 lateness;
@@ -55,6 +73,13 @@ struct tracker {
 	struct trkindex	*ix;
 	uint32_t	*cand;		/* cap candidates of one flow */
 	int		 noindex;
+	/* per combination of the index: w slots, counters, whether it
+	 * holds sums not yet settled (and the list of those) */
+	struct tslot	*acc;
+	struct cstat	*cst;
+	uint8_t		*cdirty;
+	uint32_t	*dirty;
+	uint32_t	 ndirty, cacc;
 };
 
 struct tracker *
@@ -87,6 +112,10 @@ tracker_free(struct tracker *t)
 	free(t->unit);
 	free(t->trk);
 	free(t->cand);
+	free(t->acc);
+	free(t->cst);
+	free(t->cdirty);
+	free(t->dirty);
 	trkindex_free(t->ix);
 	free(t);
 }
@@ -271,6 +300,111 @@ count(struct tracker *t, unsigned c, const struct spread *sp,
 	}
 }
 
+/* Room for the sums of every combination the index made; 0 or -1. */
+static int
+acc_room(struct tracker *t)
+{
+	uint32_t need = trkindex_combos(t->ix), cap;
+	struct tslot *na;
+	struct cstat *nc;
+	uint8_t *nd;
+	uint32_t *nl;
+
+	if (need <= t->cacc)
+		return 0;
+	for (cap = t->cacc ? t->cacc : 64; cap < need; cap *= 2)
+		;
+	if ((na = aligned_alloc(sizeof(*na), (size_t)cap * t->w *
+	    sizeof(*na))) == NULL)
+		return -1;
+	memset(na, 0, (size_t)cap * t->w * sizeof(*na));
+	if (t->cacc > 0)
+		memcpy(na, t->acc, (size_t)t->cacc * t->w * sizeof(*na));
+	free(t->acc);
+	t->acc = na;
+	if ((nc = reallocarray(t->cst, cap, sizeof(*nc))) == NULL)
+		return -1;
+	memset(nc + t->cacc, 0, (cap - t->cacc) * sizeof(*nc));
+	t->cst = nc;
+	if ((nd = realloc(t->cdirty, cap)) == NULL)
+		return -1;
+	memset(nd + t->cacc, 0, cap - t->cacc);
+	t->cdirty = nd;
+	if ((nl = reallocarray(t->dirty, cap, sizeof(*nl))) == NULL)
+		return -1;
+	t->dirty = nl;
+	t->cacc = cap;
+	return 0;
+}
+
+/* Add r, spread as sp, to combination c's sums. */
+static inline void
+count_combo(struct tracker *t, uint32_t c, const struct spread *sp,
+    const struct flowrec *r)
+{
+	struct tslot *s = t->acc + (size_t)c * t->w;
+
+	if (!t->cdirty[c]) {
+		t->cdirty[c] = 1;
+		t->dirty[t->ndirty++] = c;
+	}
+	if (sp->fslot >= 0)
+		s[sp->fslot].flw += 1;
+	else
+		t->cst[c].outside++;
+	for (unsigned i = 0; i < sp->n; i++) {
+		s[sp->slot[i]].oct += sp->oct[i];
+		s[sp->slot[i]].pkt += sp->pkt[i];
+	}
+	if (sp->late > 0) {
+		t->cst[c].late_flows++;
+		t->cst[c].late_octets += (double)r->octets * sp->late;
+	}
+}
+
+/* Hand every combination's sums to its trackings and clear them. */
+static void
+settle(struct tracker *t)
+{
+	for (uint32_t d = 0; d < t->ndirty; d++) {
+		uint32_t c = t->dirty[d];
+		struct tslot *a = t->acc + (size_t)c * t->w;
+		struct cstat *cs = &t->cst[c];
+		const uint32_t *ids;
+		unsigned n = trkindex_combo_ids(t->ix, c, &ids);
+
+		for (unsigned i = 0; i < n; i++) {
+			struct trk *k = &t->trk[ids[i]];
+			struct tslot *s = t->slots + (size_t)ids[i] * t->w;
+			double m = k->mult;
+
+			for (unsigned j = 0; j < t->w; j++) {
+				if (a[j].flw == 0 && a[j].oct == 0 &&
+				    a[j].pkt == 0)
+					continue;
+				s[j].flw += a[j].flw;
+				if (t->unit[ids[i]]) {
+					s[j].oct += a[j].oct;
+					s[j].pkt += a[j].pkt;
+				} else {
+					s[j].oct += a[j].oct * m;
+					s[j].pkt += a[j].pkt * m;
+				}
+			}
+			k->st.matched += cs->outside;
+			k->st.late_flows += cs->late_flows;
+			k->st.late_octets += cs->late_octets * m;
+		}
+		memset(a, 0, t->w * sizeof(*a));
+		memset(cs, 0, sizeof(*cs));
+		t->cdirty[c] = 0;
+	}
+	t->ndirty = 0;
+	/* no sums held: the index may make room for today's flows */
+	if (trkindex_combos(t->ix) > TRKINDEX_COMBOS / 2)
+		trkindex_forget(t->ix);
+}
+
 void
 tracker_use_index(struct tracker *t, int on)
 {
@@ -300,13 +434,14 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct flowrec *r = &recs[i];
-		unsigned nc, m, j;
+		uint32_t co[TRKINDEX_TABLES];
+		unsigned nc, nco, m, j;
 
 		if (t->noindex) {
 			put_linear(t, r);
 			continue;
 		}
-		nc = trkindex_lookup(t->ix, r, t->cand);
+		nc = trkindex_lookup(t->ix, r, t->cand, co, &nco);
 		/* the candidates that pass, then the counting: a loop without
 		 * calls for the usual case */
 		m = 0;
@@ -319,9 +454,25 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 				continue;
 			t->cand[m++] = c & ~TRKINDEX_EXACT;
 		}
-		if (m == 0)
+		if (m == 0 && nco == 0)
 			continue;
 		spread_of(t, r, &sp);
+		if (nco > 0) {
+			if (acc_room(t) == 0)
+				for (j = 0; j < nco; j++)
+					count_combo(t, co[j], &sp, r);
+			else for (j = 0; j < nco; j++) {
+				/* no memory for sums: tracking by tracking */
+				const uint32_t *ids;
+				unsigned ni = trkindex_combo_ids(t->ix, co[j],
+				    &ids);
+
+				for (unsigned q = 0; q < ni; q++)
+					count(t, ids[q], &sp, r);
+			}
+		}
+		if (m == 0)
+			continue;
 		if (sp.n == 1 && sp.late == 0 && sp.fslot == (int)sp.slot[0]) {
 			/* all in the flow's own bucket: for multiplier 1,
 			 * three additions in one cell */
@@ -363,6 +514,8 @@ tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
 	/* After a clock jump, skip what can no longer hold anything. */
 	if (now_b > t->open + t->lateness + t->w)
 		t->open = now_b - t->lateness - t->w;
+	if (t->open + t->lateness < now_b)
+		settle(t);
 	while (t->open + t->lateness < now_b) {
 		unsigned s = (unsigned)(t->open % t->w);
 
@@ -398,8 +551,7 @@ tracker_take_window(struct tracker *dst, const struct tracker *src)
 }
 
 void
-tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
-    int si)
+tracker_adopt(struct tracker *dst, int di, struct tracker *src, int si)
 {
 	struct trk *d, *s;
 
@@ -407,6 +559,7 @@ tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
 	    (unsigned)si >= src->n || dst->open != src->open ||
 	    dst->w != src->w)
 		return;
+	settle(src);
 	d = &dst->trk[di];
 	s = &src->trk[si];
 	memcpy(&dst->slots[(size_t)di * dst->w],
@@ -416,13 +569,13 @@ tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
 }
 
 void
-tracker_get_stats(const struct tracker *t, int tracking,
-    struct tracker_stats *out)
+tracker_get_stats(struct tracker *t, int tracking, struct tracker_stats *out)
 {
 	if (tracking < 0 || (unsigned)tracking >= t->n) {
 		memset(out, 0, sizeof(*out));
 		return;
 	}
+	settle(t);
 	*out = t->trk[tracking].st;
 	for (unsigned i = 0; i < t->w; i++)
 		out->matched += (uint64_t)t->slots[(size_t)tracking * t->w +

@@ -69,14 +69,14 @@ unsigned tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
  * open buckets and statistics of tracking si of src.
  */
 void tracker_take_window(struct tracker *dst, const struct tracker *src);
-void tracker_adopt(struct tracker *dst, int di, const struct tracker *src,
+void tracker_adopt(struct tracker *dst, int di, struct tracker *src,
     int si);
 
 /* How the trackings are indexed. */
 struct trkindex_stats;
 void tracker_get_index(const struct tracker *t, struct trkindex_stats *out);
 
-void tracker_get_stats(const struct tracker *t, int tracking,
+void tracker_get_stats(struct tracker *t, int tracking,
     struct tracker_stats *out);
 unsigned tracker_count(const struct tracker *t);
 

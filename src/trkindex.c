@@ -38,10 +38,14 @@ cell_ids(const struct xcell *cl)
 }
 
 /* uint32 key -> cell, open addressing, linear probing, at most half
- * full. */
+ * full; a key and its cell side by side (one cache line a probe). */
+struct xhent {
+	uint32_t	 key;
+	uint32_t	 cell;		/* 0: empty slot */
+};
+
 struct xhash {
-	uint32_t	*keys;
-	uint32_t	*cells;		/* 0: empty slot */
+	struct xhent	*e;
 	uint32_t	 n, mask;
 };
 
@@ -57,6 +61,23 @@ struct xplist {
 	size_t		 n, cap;
 };
 
+/* A combination: the ids one flow's source and destination cells of one
+ * table give together, each once; exact ones first (bare ids), then the
+ * ones whose filter must still be run. */
+struct xcombo {
+	uint32_t	*ids;
+	uint32_t	 nex, n;
+};
+
+/* (source cell, destination cell) -> combination + 1; 0: empty slot */
+struct xmemo {
+	uint64_t	 key;
+	uint32_t	 combo;
+	uint32_t	 pad;
+};
+
+#define MEMO_MIN	256		/* slots at first, 2^n */
+
 struct trkindex {
 	struct xcell	*cells;
 	uint32_t	 ncells, ccells;
@@ -69,6 +90,10 @@ struct trkindex {
 	uint32_t	*stamp;		/* per tracking: last epoch emitted */
 	uint32_t	 cstamp;
 	uint32_t	 ntrk, epoch;
+	struct xcombo	*combos;
+	uint32_t	 ncombos;
+	struct xmemo	*memo;		/* at most half full */
+	uint32_t	 mslots;	/* 2^n, 0: none yet */
 	struct trkindex_stats st;
 };
 
@@ -97,14 +122,16 @@ trkindex_free(struct trkindex *x)
 	free(x->nodes);
 	for (int t = 0; t < TBL_COUNT; t++)
 		for (int s = 0; s < 2; s++) {
-			free(x->h[t][s].keys);
-			free(x->h[t][s].cells);
+			free(x->h[t][s].e);
 		}
 	free(x->v6[0].e);
 	free(x->v6[1].e);
 	free(x->exporter.e);
 	free(x->always);
 	free(x->stamp);
+	trkindex_forget(x);
+	free(x->combos);
+	free(x->memo);
 	free(x);
 }
 
@@ -181,9 +208,9 @@ xhash_get(const struct xhash *h, uint32_t key)
 
 	if (h->n == 0)
 		return 0;
-	for (i = xhash_slot(h, key); h->cells[i] != 0; i = (i + 1) & h->mask)
-		if (h->keys[i] == key)
-			return h->cells[i];
+	for (i = xhash_slot(h, key); h->e[i].cell != 0; i = (i + 1) & h->mask)
+		if (h->e[i].key == key)
+			return h->e[i].cell;
 	return 0;
 }
 
@@ -191,24 +218,19 @@ static int
 xhash_resize(struct xhash *h)
 {
 	uint32_t cap = h->mask == 0 ? 64 : (h->mask + 1) * 2, i;
-	struct xhash nh = { NULL, NULL, h->n, cap - 1 };
+	struct xhash nh = { NULL, h->n, cap - 1 };
 
-	if ((nh.keys = calloc(cap, sizeof(*nh.keys))) == NULL ||
-	    (nh.cells = calloc(cap, sizeof(*nh.cells))) == NULL) {
-		free(nh.keys);
+	if ((nh.e = calloc(cap, sizeof(*nh.e))) == NULL)
 		return -1;
-	}
 	for (uint32_t j = 0; h->mask != 0 && j <= h->mask; j++) {
-		if (h->cells[j] == 0)
+		if (h->e[j].cell == 0)
 			continue;
-		for (i = xhash_slot(&nh, h->keys[j]); nh.cells[i] != 0;
+		for (i = xhash_slot(&nh, h->e[j].key); nh.e[i].cell != 0;
 		    i = (i + 1) & nh.mask)
 			;
-		nh.keys[i] = h->keys[j];
-		nh.cells[i] = h->cells[j];
+		nh.e[i] = h->e[j];
 	}
-	free(h->keys);
-	free(h->cells);
+	free(h->e);
 	*h = nh;
 	return 0;
 }
@@ -225,10 +247,10 @@ xhash_cell(struct trkindex *x, struct xhash *h, uint32_t key)
 		return 0;
 	if ((c = cell_new(x)) == 0)
 		return 0;
-	for (i = xhash_slot(h, key); h->cells[i] != 0; i = (i + 1) & h->mask)
+	for (i = xhash_slot(h, key); h->e[i].cell != 0; i = (i + 1) & h->mask)
 		;
-	h->keys[i] = key;
-	h->cells[i] = c;
+	h->e[i].key = key;
+	h->e[i].cell = c;
 	h->n++;
 	return c;
 }
@@ -472,6 +494,16 @@ trkindex_add(struct trkindex *x, const struct filter *f)
 
 /* ------------------------------------------------------------ lookup */
 
+/* A new stamp for a new set of ids emitted each once. */
+static inline void
+next_epoch(struct trkindex *x)
+{
+	if (++x->epoch == 0) {
+		memset(x->stamp, 0, x->cstamp * sizeof(*x->stamp));
+		x->epoch = 1;
+	}
+}
+
 static inline void
 emit(struct trkindex *x, uint32_t c, uint32_t *out, unsigned *n)
 {
@@ -488,22 +520,176 @@ emit(struct trkindex *x, uint32_t c, uint32_t *out, unsigned *n)
 	}
 }
 
+/* The cells with ids one side of a flow meets in one table: up to three
+ * trie levels, shallowest first, or one hash cell.  The deepest names
+ * them all (a trie cell has one path from the root). */
+struct xpath {
+	uint32_t	 c[3];
+	unsigned	 n;
+};
+
 static inline void
-v4_lookup(struct trkindex *x, const struct xhash *root, uint32_t a,
-    uint32_t *out, unsigned *n)
+v4_path(const struct trkindex *x, const struct xhash *root, uint32_t a,
+    struct xpath *p)
 {
 	uint32_t c = xhash_get(root, a >> 16), nd;
 
+	p->n = 0;
 	if (c == 0)
 		return;
-	emit(x, c, out, n);
+	if (x->cells[c].n > 0)
+		p->c[p->n++] = c;
 	if ((nd = x->cells[c].child) == 0 ||
 	    (c = x->nodes[nd][a >> 8 & 255]) == 0)
 		return;
-	emit(x, c, out, n);
+	if (x->cells[c].n > 0)
+		p->c[p->n++] = c;
 	if ((nd = x->cells[c].child) == 0 || (c = x->nodes[nd][a & 255]) == 0)
 		return;
-	emit(x, c, out, n);
+	if (x->cells[c].n > 0)
+		p->c[p->n++] = c;
+}
+
+static inline void
+hash_path(const struct trkindex *x, const struct xhash *h, uint32_t key,
+    struct xpath *p)
+{
+	uint32_t c;
+
+	/* cells of these tables are made with an id (file_one) */
+	(void)x;
+	p->n = 0;
+	if (h->n != 0 && (c = xhash_get(h, key)) != 0)
+		p->c[p->n++] = c;
+}
+
+/* Make combination cb of the ids on paths ps and pd; -1: out of
+ * memory. */
+static int
+combo_build(struct trkindex *x, struct xcombo *cb, const struct xpath *ps,
+    const struct xpath *pd)
+{
+	const struct xpath *pp[2] = { ps, pd };
+	size_t total = 0;
+	uint32_t *ids, ne = 0, nx = 0;
+
+	for (int s = 0; s < 2; s++)
+		for (unsigned i = 0; i < pp[s]->n; i++)
+			total += x->cells[pp[s]->c[i]].n;
+	if (total == 0 || (ids = reallocarray(NULL, total,
+	    sizeof(*ids))) == NULL)
+		return -1;
+	/* exact ids from the front, the others from the back */
+	next_epoch(x);
+	for (int s = 0; s < 2; s++)
+		for (unsigned i = 0; i < pp[s]->n; i++) {
+			const struct xcell *cl = &x->cells[pp[s]->c[i]];
+			const uint32_t *ci = cell_ids(cl);
+
+			for (uint32_t j = 0; j < cl->n; j++) {
+				uint32_t k = ci[j] & ~TRKINDEX_EXACT;
+
+				if (x->stamp[k] == x->epoch)
+					continue;
+				x->stamp[k] = x->epoch;
+				if (ci[j] & TRKINDEX_EXACT)
+					ids[ne++] = k;
+				else
+					ids[total - ++nx] = k;
+			}
+		}
+	memmove(ids + ne, ids + total - nx, nx * sizeof(*ids));
+	next_epoch(x);
+	cb->ids = ids;
+	cb->nex = ne;
+	cb->n = ne + nx;
+	return 0;
+}
+
+static inline uint32_t
+memo_slot(uint64_t key, uint32_t slots)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & (slots - 1);
+}
+
+/* Twice the slots (or the first ones); -1: out of memory. */
+static int
+memo_grow(struct trkindex *x)
+{
+	uint32_t ns = x->mslots ? x->mslots * 2 : MEMO_MIN, h;
+	struct xmemo *nm = calloc(ns, sizeof(*nm));
+
+	if (nm == NULL)
+		return -1;
+	for (uint32_t i = 0; i < x->mslots; i++) {
+		if (x->memo[i].combo == 0)
+			continue;
+		for (h = memo_slot(x->memo[i].key, ns); nm[h].combo != 0;
+		    h = (h + 1) & (ns - 1))
+			;
+		nm[h] = x->memo[i];
+	}
+	free(x->memo);
+	x->memo = nm;
+	x->mslots = ns;
+	return 0;
+}
+
+/* The combination (number + 1) for the paths ps and pd, made when new;
+ * 0 when there is no room for another. */
+static uint32_t
+memo_get(struct trkindex *x, const struct xpath *ps, const struct xpath *pd)
+{
+	uint64_t key = (uint64_t)(ps->n > 0 ? ps->c[ps->n - 1] : 0) << 32 |
+	    (pd->n > 0 ? pd->c[pd->n - 1] : 0);
+	uint32_t h;
+
+	if (x->mslots > 0)
+		for (h = memo_slot(key, x->mslots); x->memo[h].combo != 0;
+		    h = (h + 1) & (x->mslots - 1))
+			if (x->memo[h].key == key)
+				return x->memo[h].combo;
+	if (x->ncombos >= TRKINDEX_COMBOS)
+		return 0;
+	if ((x->ncombos + 1) * 2 > x->mslots && memo_grow(x) == -1)
+		return 0;
+	if (x->combos == NULL && (x->combos = calloc(TRKINDEX_COMBOS,
+	    sizeof(*x->combos))) == NULL)
+		return 0;
+	if (combo_build(x, &x->combos[x->ncombos], ps, pd) == -1)
+		return 0;
+	for (h = memo_slot(key, x->mslots); x->memo[h].combo != 0;
+	    h = (h + 1) & (x->mslots - 1))
+		;
+	x->memo[h].key = key;
+	x->memo[h].combo = ++x->ncombos;
+	return x->ncombos;
+}
+
+/* One table's ids for a flow: its combination, whose exact ids the
+ * caller counts once for all (*co) and whose other ids go to out; or,
+ * with no room for the combination, every id into out as it stands. */
+static inline __attribute__((always_inline)) void
+combine(struct trkindex *x, const struct xpath *ps, const struct xpath *pd,
+    uint32_t *out, unsigned *n, uint32_t *co, unsigned *nco)
+{
+	const struct xcombo *cb;
+	uint32_t c, i;
+
+	if (ps->n == 0 && pd->n == 0)
+		return;
+	if ((c = memo_get(x, ps, pd)) == 0) {
+		for (i = 0; i < ps->n; i++)
+			emit(x, ps->c[i], out, n);
+		for (i = 0; i < pd->n; i++)
+			emit(x, pd->c[i], out, n);
+		return;
+	}
+	cb = &x->combos[c - 1];
+	if (cb->nex > 0)
+		co[(*nco)++] = c - 1;
+	for (i = cb->nex; i < cb->n; i++)
+		out[(*n)++] = cb->ids[i];
 }
 
 static void
@@ -576,36 +762,28 @@ plist_lookup(struct trkindex *x, const struct xplist *l, uint8_t af,
 	}
 }
 
-/* The trackings filed under key in h, if any. */
-static inline void
-probe(struct trkindex *x, const struct xhash *h, uint32_t key,
-    uint32_t *out, unsigned *n)
-{
-	uint32_t c;
-
-	if (h->n != 0 && (c = xhash_get(h, key)) != 0)
-		emit(x, c, out, n);
-}
-
 unsigned
-trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out)
+trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
+    uint32_t *co, unsigned *nco)
 {
+	static const struct xpath none = { { 0 }, 0 };
+	struct xpath ps, pd;
 	unsigned n = 0;
 
-	if (++x->epoch == 0) {
-		memset(x->stamp, 0, x->cstamp * sizeof(*x->stamp));
-		x->epoch = 1;
-	}
+	next_epoch(x);
+	*nco = 0;
 	if (x->nalways > 0) {
 		memcpy(out, x->always, x->nalways * sizeof(*out));
 		n = x->nalways;
 	}
 	/* a field not sent passes no test on it: no lookup */
 	if (r->af == FR_AF_INET) {
+		ps.n = pd.n = 0;
 		if (r->fields & FR_HAS_SRCADDR)
-			v4_lookup(x, &x->h[TBL_V4][0], r->src.v4, out, &n);
+			v4_path(x, &x->h[TBL_V4][0], r->src.v4, &ps);
 		if (r->fields & FR_HAS_DSTADDR)
-			v4_lookup(x, &x->h[TBL_V4][1], r->dst.v4, out, &n);
+			v4_path(x, &x->h[TBL_V4][1], r->dst.v4, &pd);
+		combine(x, &ps, &pd, out, &n, co, nco);
 	} else if (r->af == FR_AF_INET6) {
 		if (r->fields & FR_HAS_SRCADDR)
 			plist_lookup(x, &x->v6[0], r->af, &r->src, out, &n);
@@ -614,16 +792,19 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out)
 	}
 	/* written out: this runs for every flow */
 	if (r->fields & FR_HAS_PORTS) {
-		probe(x, &x->h[TBL_PORT][0], r->sport, out, &n);
-		probe(x, &x->h[TBL_PORT][1], r->dport, out, &n);
+		hash_path(x, &x->h[TBL_PORT][0], r->sport, &ps);
+		hash_path(x, &x->h[TBL_PORT][1], r->dport, &pd);
+		combine(x, &ps, &pd, out, &n, co, nco);
 	}
 	if (r->fields & FR_HAS_IFINDEX) {
-		probe(x, &x->h[TBL_IF][0], r->in_if, out, &n);
-		probe(x, &x->h[TBL_IF][1], r->out_if, out, &n);
+		hash_path(x, &x->h[TBL_IF][0], r->in_if, &ps);
+		hash_path(x, &x->h[TBL_IF][1], r->out_if, &pd);
+		combine(x, &ps, &pd, out, &n, co, nco);
 	}
 	if (r->fields & FR_HAS_PROTO) {
-		probe(x, &x->h[TBL_PROTO][0], r->proto, out, &n);
-		probe(x, &x->h[TBL_PROTO][1], r->proto, out, &n);
+		/* filed on one side only (file_pin) */
+		hash_path(x, &x->h[TBL_PROTO][0], r->proto, &ps);
+		combine(x, &ps, &none, out, &n, co, nco);
 	}
 	if (x->exporter.n > 0)
 		plist_lookup(x, &x->exporter, r->exp_af, &r->exporter, out,
@@ -631,8 +812,36 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out)
 	return n;
 }
 
+uint32_t
+trkindex_combos(const struct trkindex *x)
+{
+	return x->ncombos;
+}
+
+unsigned
+trkindex_combo_ids(const struct trkindex *x, uint32_t c, const uint32_t **ids)
+{
+	if (c >= x->ncombos) {
+		*ids = NULL;
+		return 0;
+	}
+	*ids = x->combos[c].ids;
+	return x->combos[c].nex;
+}
+
+void
+trkindex_forget(struct trkindex *x)
+{
+	for (uint32_t i = 0; i < x->ncombos; i++)
+		free(x->combos[i].ids);
+	x->ncombos = 0;
+	if (x->memo != NULL)
+		memset(x->memo, 0, x->mslots * sizeof(*x->memo));
+}
+
 void
 trkindex_get_stats(const struct trkindex *x, struct trkindex_stats *out)
 {
 	*out = x->st;
+	out->combos = x->ncombos;
 }

@@ -14,6 +14,15 @@
  * filter is exactly its pin ("dst port 443", "host 192.0.2.1") is marked
  * as passing, so its filter need not be run at all.
  *
+ * Counting once per combination: most flows at a site meet the same few
+ * cells ("dst port 443" on one side, "in if 3" on the other), so the
+ * index remembers, per pair of cells met on the two sides of one table,
+ * the union of their trackings (each once: a tracking filed on both
+ * sides is met twice by a flow whose source and destination both match).
+ * The caller adds the flow to that combination's sums, and the sums to
+ * each of its trackings when a step closes: a flow costs one addition
+ * per table instead of one per tracking it passes.
+ *
  * Structures: IPv4 prefixes in a 16-8-8 stride trie per side (a hash of
  * the /16 at the root, 256-slot nodes below, each prefix spread over the
  * slots it covers, so a lookup is at most three steps); IPv6 and exporter
@@ -54,13 +63,38 @@ void trkindex_free(struct trkindex *x);
 int trkindex_add(struct trkindex *x, const struct filter *f);
 
 /*
- * The candidates for r, each once, in no particular order, into out
- * (room for every tracking added).  Returns their number.  A candidate
- * with TRKINDEX_EXACT or-ed in passes for sure (its filter is exactly the
- * condition it was filed under: filter_pin.exact), no need to run it.
+ * The trackings r may pass, each once, in two forms:
+ *  - combinations, into co (room for TRKINDEX_TABLES), their number in
+ *    *nco: what the cells r meets on both sides of one table (addresses,
+ *    ports, interfaces, protocols) give together.  Every tracking of a
+ *    combination's exact list (trkindex_combo_ids) passes for sure (its
+ *    filter is exactly the condition it was filed under: filter_pin.exact),
+ *    so a caller counts r once per combination, not once per tracking, and
+ *    hands the sums to those trackings later.  Flows meeting the same cells
+ *    get the same combination, made on first use;
+ *  - candidates, into out (room for every tracking added), their number
+ *    returned, in no particular order: trackings whose filter must still
+ *    be run, and, with TRKINDEX_EXACT or-ed in, ones that pass for sure
+ *    but are in no combination (IPv6 and exporter prefixes, or no room
+ *    for another combination).
+ * No tracking is both in a combination and a candidate.
  */
+#define TRKINDEX_TABLES		4	/* combinations of one flow, at most */
+#define TRKINDEX_COMBOS		16384	/* combinations kept, at most */
+
 unsigned trkindex_lookup(struct trkindex *x, const struct flowrec *r,
-    uint32_t *out);
+    uint32_t *out, uint32_t *co, unsigned *nco);
+
+/* Combinations made so far: they are numbered 0 .. this - 1. */
+uint32_t trkindex_combos(const struct trkindex *x);
+
+/* The trackings combination c passes for sure, their number. */
+unsigned trkindex_combo_ids(const struct trkindex *x, uint32_t c,
+    const uint32_t **ids);
+
+/* Drop every combination (numbers are given again from 0): when the
+ * caller holds no sums of them, to make room for the flows of now. */
+void trkindex_forget(struct trkindex *x);
 
 struct trkindex_stats {
 	unsigned	by_kind[5];	/* trackings per FILTER_PIN_* kind */
@@ -68,6 +102,7 @@ struct trkindex_stats {
 	unsigned	never;		/* filters no flow can pass */
 	unsigned	exact;		/* found by the index alone */
 	size_t		keys;		/* slots filled */
+	unsigned	combos;		/* combinations kept now */
 };
 
 void trkindex_get_stats(const struct trkindex *x, struct trkindex_stats *out);

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,8 +231,8 @@ free_set(struct filter **f, unsigned n)
 static void
 test_candidates(void **state)
 {
-	uint32_t cand[NTRK];
-	unsigned matched = 0, tested = 0, exact = 0;
+	uint32_t cand[NTRK], co[TRKINDEX_TABLES];
+	unsigned matched = 0, tested = 0, exact = 0, combos = 0;
 
 	(void)state;
 	for (uint64_t seed = 1; seed <= 8; seed++) {
@@ -243,8 +244,31 @@ test_candidates(void **state)
 		f = rand_set(NTRK, x);
 		for (unsigned i = 0; i < NFLOW; i++) {
 			struct flowrec r = rand_flow();
-			unsigned n = trkindex_lookup(x, &r, cand);
+			unsigned nco, n = trkindex_lookup(x, &r, cand, co,
+			    &nco);
 			uint8_t seen[NTRK] = { 0 };
+
+			/* the trackings of each combination pass for sure */
+			assert_true(nco <= TRKINDEX_TABLES);
+			for (unsigned j = 0; j < nco; j++) {
+				const uint32_t *ids;
+				unsigned ni = trkindex_combo_ids(x, co[j],
+				    &ids);
+
+				assert_true(ni > 0);
+				for (unsigned q = 0; q < ni; q++) {
+					assert_true(ids[q] < NTRK);
+					assert_int_equal(seen[ids[q]]++, 0);
+					if (!filter_match(f[ids[q]], &r))
+						fail_msg("seed %u flow %u: "
+						    "tracking %u (%s) in a "
+						    "combination but fails",
+						    (unsigned)seed, i, ids[q],
+						    filter_text(f[ids[q]]));
+				}
+				exact += ni;
+				combos++;
+			}
 
 			for (unsigned j = 0; j < n; j++) {
 				uint32_t k = cand[j] & ~TRKINDEX_EXACT;
@@ -280,6 +304,7 @@ test_candidates(void **state)
 	    tested / (8 * NFLOW), NTRK, matched / (8 * NFLOW));
 	assert_true(tested < 8u * NFLOW * NTRK / 4 * 3);
 	assert_true(exact > 8 * NFLOW);
+	assert_true(combos > 8 * NFLOW);
 }
 
 struct samples {
@@ -298,8 +323,18 @@ collect(void *arg, int tracking, const struct rrd_sample *s)
 	g->s[g->n++] = *s;
 }
 
+/* Equal but for the rounding of sums added in another order (the index
+ * adds a flow once per combination, the sum to the trackings later). */
+static int
+near(double a, double b)
+{
+	double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+
+	return fabs(a - b) <= 1e-9 * (m > 1 ? m : 1);
+}
+
 /* The same flows into a tracker with and one without the index: the
- * same samples, bit for bit. */
+ * same samples but for rounding. */
 static void
 test_same_counts(void **state)
 {
@@ -330,7 +365,12 @@ test_same_counts(void **state)
 		tracker_advance(tb, T0 + 10 * SMS, collect, &b);
 		assert_int_equal(a.n, b.n);
 		assert_memory_equal(a.trk, b.trk, a.n * sizeof(a.trk[0]));
-		assert_memory_equal(a.s, b.s, a.n * sizeof(a.s[0]));
+		for (unsigned i = 0; i < a.n; i++) {
+			assert_int_equal(a.s[i].t, b.s[i].t);
+			assert_true(near(a.s[i].bits, b.s[i].bits));
+			assert_true(near(a.s[i].packets, b.s[i].packets));
+			assert_true(a.s[i].flows == b.s[i].flows);
+		}
 		for (unsigned i = 0; i < NTRK; i++) {
 			tracker_get_stats(ta, (int)i, &sa);
 			tracker_get_stats(tb, (int)i, &sb);
@@ -392,7 +432,9 @@ test_narrow(void **state)
 {
 	struct trkindex *x = trkindex_new();
 	struct filter *f[1000];
-	uint32_t cand[1000];
+	uint32_t cand[1000], co[TRKINDEX_TABLES];
+	const uint32_t *ids;
+	unsigned nco;
 	struct flowrec r;
 	char b[64], err[128];
 
@@ -409,19 +451,139 @@ test_narrow(void **state)
 	r.src.v4 = 0x0a000101;		/* 10.0.1.1: tracking 1 */
 	r.dst.v4 = 0x0a010003;		/* 10.1.0.3: tracking 500 */
 	r.fields = FR_HAS_SRCADDR | FR_HAS_DSTADDR;
-	assert_int_equal(trkindex_lookup(x, &r, cand), 2);
-	cand[0] &= ~TRKINDEX_EXACT;
-	cand[1] &= ~TRKINDEX_EXACT;
-	assert_true((cand[0] == 1 && cand[1] == 500) ||
-	    (cand[0] == 500 && cand[1] == 1));
+	/* both pass for sure: one combination of the two, nothing to test */
+	assert_int_equal(trkindex_lookup(x, &r, cand, co, &nco), 0);
+	assert_int_equal(nco, 1);
+	assert_int_equal(trkindex_combo_ids(x, co[0], &ids), 2);
+	assert_true((ids[0] == 1 && ids[1] == 500) ||
+	    (ids[0] == 500 && ids[1] == 1));
 	r.src.v4 = 0x0b000000;
-	assert_int_equal(trkindex_lookup(x, &r, cand), 1);
-	assert_int_equal(cand[0], 500 | TRKINDEX_EXACT);
+	assert_int_equal(trkindex_lookup(x, &r, cand, co, &nco), 0);
+	assert_int_equal(nco, 1);
+	assert_int_equal(trkindex_combo_ids(x, co[0], &ids), 1);
+	assert_int_equal(ids[0], 500);
 	r.fields = FR_HAS_SRCADDR;	/* no destination address sent */
-	assert_int_equal(trkindex_lookup(x, &r, cand), 0);
+	assert_int_equal(trkindex_lookup(x, &r, cand, co, &nco), 0);
+	assert_int_equal(nco, 0);
+	/* a flow from host 10.0.1.1 to itself: tracking 1 once */
+	r.src.v4 = r.dst.v4 = 0x0a000101;
+	r.fields = FR_HAS_SRCADDR | FR_HAS_DSTADDR;
+	assert_int_equal(trkindex_lookup(x, &r, cand, co, &nco), 0);
+	assert_int_equal(nco, 1);
+	assert_int_equal(trkindex_combo_ids(x, co[0], &ids), 1);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(trkindex_combos(x), 3);
+	/* the same cells again: the same combination, none made */
+	r.src.v4 = 0x0a000101;
+	r.dst.v4 = 0x0a010003;
+	assert_int_equal(trkindex_lookup(x, &r, cand, co, &nco), 0);
+	assert_int_equal(co[0], 0);
+	assert_int_equal(trkindex_combos(x), 3);
+	trkindex_forget(x);
+	assert_int_equal(trkindex_combos(x), 0);
+	assert_int_equal(trkindex_lookup(x, &r, cand, co, &nco), 0);
+	assert_int_equal(nco, 1);
+	assert_int_equal(trkindex_combo_ids(x, co[0], &ids), 2);
 	for (unsigned i = 0; i < 1000; i++)
 		filter_free(f[i]);
 	trkindex_free(x);
+}
+
+/*
+ * More pairs of cells than the index keeps combinations for: 400 host
+ * trackings on both sides and flows between random pairs of them.  When
+ * no room is left the index hands out candidates one by one; a closed
+ * step lets it forget the combinations.  The counts are those of testing
+ * every filter all along.
+ */
+static void
+test_many_combinations(void **state)
+{
+	enum { NH = 400, NB = 4, PER = 30000 };
+	struct tracker *ta = tracker_new(60, 1), *tb = tracker_new(60, 1);
+	static struct samples a, b;
+	static struct flowrec fl[PER];
+	struct filter *f[NH + 1];
+	struct tracker_stats sa, sb;
+	uint64_t now = T0;
+	char e[64], err[128];
+	struct trkindex_stats st;
+	unsigned most = 0, full = 0;
+
+	(void)state;
+	rng_state = 99;
+	for (unsigned i = 0; i < NH; i++) {
+		snprintf(e, sizeof(e), "host 10.1.%u.%u", i / 200, i % 200);
+		f[i] = filter_compile(e, NULL, err, sizeof(err));
+		assert_non_null(f[i]);
+	}
+	f[NH] = filter_compile("port 53", NULL, err, sizeof(err));
+	for (unsigned i = 0; i <= NH; i++) {
+		assert_int_equal(tracker_add(ta, f[i], i == 7 ? 3 : 1, now),
+		    i);
+		assert_int_equal(tracker_add(tb, f[i], i == 7 ? 3 : 1, now),
+		    i);
+	}
+	tracker_use_index(tb, 0);
+	a.n = b.n = 0;
+	for (unsigned k = 0; k < NB; k++) {
+		for (unsigned i = 0; i < PER; i++) {
+			struct flowrec *r = &fl[i];
+			unsigned s = rnd(NH + 20), d = rnd(NH + 20);
+
+			memset(r, 0, sizeof(*r));
+			r->af = FR_AF_INET;
+			r->src.v4 = 0x0a010000u | (s / 200) << 8 | s % 200;
+			r->dst.v4 = 0x0a010000u | (d / 200) << 8 | d % 200;
+			r->sport = (uint16_t)(i % 3 ? 53 : 1024 + rnd(999));
+			r->dport = (uint16_t)(i % 5 ? 53 : 80);
+			r->first_ms = now - rnd(90000);
+			r->last_ms = r->first_ms + rnd(70000);
+			r->packets = 1 + rnd(30);
+			r->octets = r->packets * (40 + rnd(1400));
+			r->fields = FR_HAS_PACKETS | FR_HAS_OCTETS |
+			    FR_HAS_PORTS | FR_HAS_TIMES | FR_HAS_SRCADDR |
+			    FR_HAS_DSTADDR;
+		}
+		tracker_put(ta, fl, PER);
+		tracker_put(tb, fl, PER);
+		tracker_get_index(ta, &st);
+		full += st.combos == TRKINDEX_COMBOS;
+		now += 60000;
+		tracker_advance(ta, now, collect, &a);
+		tracker_advance(tb, now, collect, &b);
+	}
+	tracker_advance(ta, now + 5 * 60000, collect, &a);
+	tracker_advance(tb, now + 5 * 60000, collect, &b);
+	assert_int_equal(a.n, b.n);
+	for (unsigned i = 0; i < a.n; i++) {
+		assert_int_equal(a.trk[i], b.trk[i]);
+		assert_int_equal(a.s[i].t, b.s[i].t);
+		if (!near(a.s[i].bits, b.s[i].bits) ||
+		    !near(a.s[i].packets, b.s[i].packets) ||
+		    a.s[i].flows != b.s[i].flows)
+			fail_msg("sample %u (tracking %d): %.17g/%.17g bits, "
+			    "%.17g/%.17g flows", i, a.trk[i], a.s[i].bits,
+			    b.s[i].bits, a.s[i].flows, b.s[i].flows);
+	}
+	for (unsigned i = 0; i <= NH; i++) {
+		tracker_get_stats(ta, (int)i, &sa);
+		tracker_get_stats(tb, (int)i, &sb);
+		assert_int_equal(sa.matched, sb.matched);
+		assert_int_equal(sa.late_flows, sb.late_flows);
+		assert_true(near(sa.late_octets, sb.late_octets));
+		most = sa.matched > most ? sa.matched : most;
+	}
+	/* "port 53" passes flows with 53 on either side once */
+	tracker_get_stats(tb, NH, &sb);
+	assert_true(sb.matched > NB * PER * 2 / 3);
+	assert_true(sb.matched < NB * PER);
+	assert_true(most > 0);
+	assert_true(full > 0);		/* the index did run out of room */
+	tracker_free(ta);
+	tracker_free(tb);
+	for (unsigned i = 0; i <= NH; i++)
+		filter_free(f[i]);
 }
 
 int
@@ -432,6 +594,7 @@ main(void)
 		cmocka_unit_test(test_narrow),
 		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_same_counts),
+		cmocka_unit_test(test_many_combinations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
