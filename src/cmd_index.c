@@ -11,6 +11,11 @@
  * is left alone unless --force.  Files are indexed on --threads threads
  * (default one per CPU).  Exit 0 when every file has a valid sidecar at
  * the end, 1 when one could not be indexed (each named on stderr).
+ *
+ *   flowkeep index --prune [--config FILE] [--index-dir DIR]
+ *
+ * removes the sidecars of the index directory whose flow file no longer
+ * exists (colidx_prune()) and says how many and how many bytes.
  */
 #define _GNU_SOURCE	/* PATH_MAX */
 
@@ -119,19 +124,54 @@ run(struct ixjob *j, unsigned nthr)
 	return 0;
 }
 
+/* --prune: the whole index directory of the selection options. */
+static int
+prune(struct cmdsel *cs)
+{
+	struct colidx_pruned pr;
+	char err[1024];
+
+	if (cs->npaths > 0 || cs->from != NULL || cs->to != NULL ||
+	    cs->ndevices > 0 || cs->source != NULL)
+		return cmd_usage("index");
+	cs->so.list_only = 1;
+	if (cmdsel_resolve(cs, err, sizeof(err)) == -1) {
+		fprintf(stderr, "flowkeep: index: %s\n", err);
+		return 2;
+	}
+	if (cs->so.index_dir == NULL) {
+		fprintf(stderr, "flowkeep: index: %s has \"index off\": no "
+		    "index directory (give --index-dir)\n", cs->config != NULL ?
+		    cs->config : "the configuration");
+		return 2;
+	}
+	if (colidx_prune(cs->so.index_dir, "/", NULL, &pr, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "flowkeep: index: --prune: %s\n", err);
+		return 1;
+	}
+	printf("%s: %llu sidecars of deleted flow files removed (%llu bytes), "
+	    "%llu kept\n", cs->so.index_dir,
+	    (unsigned long long)pr.removed, (unsigned long long)pr.bytes,
+	    (unsigned long long)pr.kept);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
 cmd_index(int argc, char **argv)
 {
 	struct cmdsel cs;
 	struct ixjob j;
 	char err[1024];
-	int i, rc;
+	int i, rc, prune_only = 0;
 
 	memset(&j, 0, sizeof(j));
 	cmdsel_init(&cs);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--force") == 0)
 			j.force = 1;
+		else if (strcmp(argv[i], "--prune") == 0)
+			prune_only = 1;
 		else if (strcmp(argv[i], "-v") == 0)
 			j.verbose = 1;
 		else if (strcmp(argv[i], "-") == 0 ||
@@ -145,6 +185,11 @@ cmd_index(int argc, char **argv)
 			cmdsel_free(&cs);
 			return 2;
 		}
+	}
+	if (prune_only) {
+		rc = j.force || j.verbose ? cmd_usage("index") : prune(&cs);
+		cmdsel_free(&cs);
+		return rc;
 	}
 	if (cs.npaths == 0 && cs.from == NULL && cs.to == NULL &&
 	    cs.ndevices == 0 && cs.config == NULL) {
@@ -161,7 +206,14 @@ cmd_index(int argc, char **argv)
 		cmdsel_free(&cs);
 		return 1;
 	}
-	j.dir = cs.so.index_dir;
+	if ((j.dir = cs.so.index_dir) == NULL) {
+		fprintf(stderr, "flowkeep: index: %s has \"index off\": no "
+		    "index directory (give --index-dir)\n", cs.config != NULL ?
+		    cs.config : "the configuration");
+		src_close(j.s);
+		cmdsel_free(&cs);
+		return 2;
+	}
 	pthread_mutex_init(&j.mu, NULL);
 	run(&j, cs.so.threads);
 	pthread_mutex_destroy(&j.mu);

@@ -75,14 +75,20 @@ root_path(struct cmdsel *cs, const char *main, const char *dir)
 	return p;
 }
 
-/* The index directory beside c's state file (malloc'ed), or NULL. */
+/* c's index directory, `index-dir` or the one beside its state file
+ * (malloc'ed), or NULL.  As the flowkeepd it configures writes them: a
+ * sidecar is named after its file's path as seen from the real root,
+ * also under `chroot` (whose paths are written that way too). */
 static char *
 index_of(const struct fk_config *c)
 {
 	size_t n = strlen(c->statefile) + sizeof(COLIDX_DIRNAME) + 2;
-	char *p = malloc(n);
+	char *p;
 
-	if (p != NULL && colidx_default_dir(p, n, c->statefile) == -1) {
+	if (c->index_dir[0] != '\0')
+		return strdup(c->index_dir);
+	if ((p = malloc(n)) != NULL && colidx_default_dir(p, n,
+	    c->statefile) == -1) {
 		free(p);
 		p = NULL;
 	}
@@ -109,7 +115,9 @@ data_trees(struct cmdsel *cs, char *err, size_t errlen)
 	}
 	if (cs->so.period_s == 0)
 		cs->so.period_s = 86400u / (unsigned)(c->rotations + 1);
-	if (cs->index_dir == NULL && cs->nowned < CMDSEL_MAX_PATHS &&
+	if (cs->index_dir == NULL && !c->index_on)
+		cs->no_index = 1;	/* `index off`: unless --index-dir */
+	else if (cs->index_dir == NULL && cs->nowned < CMDSEL_MAX_PATHS &&
 	    (ix = index_of(c)) != NULL)
 		cs->index_dir = cs->owned[cs->nowned++] = ix;
 	if (cs->ndevices == 0) {

@@ -333,6 +333,7 @@ config_defaults(struct fk_config *c)
 	c->ch_queue = FK_CH_QUEUE;
 	c->ch_spool_max = FK_CH_SPOOL_MAX;
 	c->ch_files = 1;
+	c->index_on = 1;
 	set_str(c->listen[0].host, sizeof(c->listen[0].host), "0.0.0.0");
 	c->listen[0].port = FK_DEFAULT_PORT;
 	set_str(c->listen[1].host, sizeof(c->listen[1].host), "::");
@@ -664,6 +665,20 @@ arg_bool(struct parser *p, int *out)
 		*out = 0;
 	else
 		return arg_bad(p, "yes or no");
+	return 0;
+}
+
+static int
+arg_onoff(struct parser *p, int *out)
+{
+	if (arg_next(p, "on or off") == -1)
+		return -1;
+	if (strcmp(p->tok.text, "on") == 0)
+		*out = 1;
+	else if (strcmp(p->tok.text, "off") == 0)
+		*out = 0;
+	else
+		return arg_bad(p, "on or off");
 	return 0;
 }
 
@@ -1050,14 +1065,24 @@ kw_clickhouse_spool_max(struct parser *p)
 static int
 kw_clickhouse_files(struct parser *p)
 {
-	if (arg_next(p, "on or off") == -1)
+	return arg_onoff(p, &p->c->ch_files);
+}
+
+static int
+kw_index(struct parser *p)
+{
+	return arg_onoff(p, &p->c->index_on);
+}
+
+static int
+kw_index_dir(struct parser *p)
+{
+	if (arg_str(p, p->c->index_dir, sizeof(p->c->index_dir)) == -1)
 		return -1;
-	if (strcmp(p->tok.text, "on") == 0)
-		p->c->ch_files = 1;
-	else if (strcmp(p->tok.text, "off") == 0)
-		p->c->ch_files = 0;
-	else
-		return arg_bad(p, "on or off");
+	if (p->c->index_dir[0] == '\0') {
+		perr(p, p->tok.line, "index-dir: empty path");
+		return -1;
+	}
 	return 0;
 }
 
@@ -1489,6 +1514,8 @@ static const struct keyword top_keywords[] = {
 	{ "saved-dir",		kw_saved_dir },
 	{ "control",		kw_control },
 	{ "statefile",		kw_statefile },
+	{ "index",		kw_index },
+	{ "index-dir",		kw_index_dir },
 	{ "control-readonly",	kw_control_readonly },
 	{ "user",		kw_user },
 	{ "web-user",		kw_web_user },
@@ -1762,6 +1789,10 @@ print_network(const struct fk_config *c, FILE *fp)
 		print_str(fp, "source", c->source);
 	print_str(fp, "control", c->control);
 	print_str(fp, "statefile", c->statefile);
+	if (!c->index_on)	/* older canonical forms stay as they were */
+		fputs("index off\n", fp);
+	if (c->index_dir[0] != '\0')
+		print_str(fp, "index-dir", c->index_dir);
 	if (c->control_ro[0] != '\0')
 		print_str(fp, "control-readonly", c->control_ro);
 	if (c->user[0] != '\0')
@@ -1999,20 +2030,29 @@ validate_web(const struct fk_config *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* 1 when path (a relative one taken from the current directory) is dir
- * or below it; a path with ".." is taken to be outside. */
+/* path made absolute (a relative one taken from the current directory)
+ * into abs; 0 or -1. */
 static int
-chroot_has(const char *dir, const char *path)
+abs_of(const char *path, char *abs, size_t len)
 {
-	char	abs[2 * FK_PATH_MAX + 2], cwd[FK_PATH_MAX];
-	size_t	n = strlen(dir);
+	char	cwd[FK_PATH_MAX];
 
 	if (path[0] == '/')
-		snprintf(abs, sizeof(abs), "%s", path);
+		snprintf(abs, len, "%s", path);
 	else if (getcwd(cwd, sizeof(cwd)) != NULL)
-		snprintf(abs, sizeof(abs), "%s/%s", cwd, path[0] ? path : ".");
+		snprintf(abs, len, "%s/%s", cwd, path[0] ? path : ".");
 	else
-		return 0;
+		return -1;
+	return 0;
+}
+
+/* 1 when the absolute path abs is dir or below it; a path with ".." is
+ * taken to be outside. */
+static int
+below(const char *dir, const char *abs)
+{
+	size_t	n = strlen(dir);
+
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
 	for (const char *q = abs; (q = strstr(q, "/..")) != NULL; q++)
@@ -2020,6 +2060,32 @@ chroot_has(const char *dir, const char *path)
 			return 0;
 	return strncmp(abs, dir, n) == 0 && (n == 1 || abs[n] == '\0' ||
 	    abs[n] == '/');
+}
+
+/* 1 when path (a relative one taken from the current directory) is dir
+ * or below it. */
+static int
+chroot_has(const char *dir, const char *path)
+{
+	char	abs[2 * FK_PATH_MAX + 2];
+
+	return abs_of(path, abs, sizeof(abs)) == 0 && below(dir, abs);
+}
+
+/* index-dir must not lie in the data tree (the device trees are inside
+ * it): flow-cat and scans of the tree would meet the sidecars. */
+static int
+validate_index(const struct fk_config *c, char *err, size_t errlen)
+{
+	char	ix[2 * FK_PATH_MAX + 2], root[2 * FK_PATH_MAX + 2];
+
+	if (!c->index_on || c->index_dir[0] == '\0' ||
+	    abs_of(c->index_dir, ix, sizeof(ix)) == -1 ||
+	    abs_of(c->workdir, root, sizeof(root)) == -1 || !below(root, ix))
+		return 0;
+	errf(err, errlen, "index-dir %s is inside the data tree %s (flow-cat "
+	    "would read the sidecars)", c->index_dir, c->workdir);
+	return -1;
 }
 
 /* chroot: the collector's paths must all lie inside it, and what runs or
@@ -2034,6 +2100,8 @@ validate_chroot(const struct fk_config *c, char *err, size_t errlen)
 		{ "rrd-dir", c->rrddir },
 		{ "tracking-dir", c->trackdir },
 		{ "statefile", c->statefile },
+		{ "index-dir", c->index_on && c->index_dir[0] ?
+		    c->index_dir : NULL },
 	};
 	char	out[1024] = "";
 	size_t	i;
@@ -2059,7 +2127,8 @@ validate_chroot(const struct fk_config *c, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (!chroot_has(c->chroot, paths[i].path))
+		if (paths[i].path != NULL &&
+		    !chroot_has(c->chroot, paths[i].path))
 			snprintf(out + strlen(out), sizeof(out) - strlen(out),
 			    "%s%s %s", out[0] ? ", " : "", paths[i].key,
 			    paths[i].path);
@@ -2077,7 +2146,8 @@ config_validate(const struct fk_config *c, char *err, size_t errlen)
 	    validate_listen(c, err, errlen) == -1 ||
 	    validate_web(c, err, errlen) == -1 ||
 	    validate_devices(c, err, errlen) == -1 ||
-	    validate_chroot(c, err, errlen) == -1)
+	    validate_chroot(c, err, errlen) == -1 ||
+	    validate_index(c, err, errlen) == -1)
 		return -1;
 	if (c->nallow > FK_MAX_PREFIXES) {
 		errf(err, errlen, "too many allow entries");

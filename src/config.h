@@ -127,6 +127,10 @@ struct fk_config {
 	char		web_auth[FK_PATH_MAX];	/* "" or the htpasswd-style
 						 * user file (basic auth) */
 	char		saveddir[FK_PATH_MAX];	/* saved reports, filters */
+	/* column index sidecars (doc/column-index.md) */
+	int		index_on;		/* index on|off */
+	char		index_dir[FK_PATH_MAX];	/* "" = "index" beside
+						 * the statefile */
 	char		source[FK_PATH_MAX];	/* clickhouse://... the web's
 						 * reports read (empty: files) */
 	struct proto_limits limits;

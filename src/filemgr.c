@@ -94,7 +94,7 @@ struct filemgr {
 	struct filemgr_faults	 ft;		/* see filemgr.h */
 	int			 open_failing;	/* logged, retry later */
 	uint64_t		 open_retry_ms;
-	char			 index_dir[1024];
+	char			 index_dir[2 * 1024 + 16];
 	struct idxq		*idxq;		/* sidecar worker or NULL */
 };
 
@@ -234,7 +234,8 @@ filemgr_new(const struct filemgr_opts *o)
 		util_strlcpy(fm->index_dir, o->index_dir,
 		    sizeof(fm->index_dir));
 		fm->o.index_dir = fm->index_dir;
-		if ((fm->idxq = idxq_start(fm->index_dir)) == NULL)
+		if ((fm->idxq = idxq_start(fm->index_dir,
+		    o->dry_run ? NULL : fm->root)) == NULL)
 			log_warnx("%s: no column index worker",
 			    fm->root);
 	}

@@ -60,8 +60,9 @@ static const struct command commands[] = {
 	    "print flow file headers (like flow-header)" },
 	{ "index", cmd_index, "index [FILE|DIR]... [--from T] [--to T] "
 	    "[--device NAME] [--config FILE] [--index-dir DIR] [--threads N] "
-	    "[--force] [-v]",
-	    "build column index sidecars for fast reports "
+	    "[--force] [-v] | index --prune [--config FILE] [--index-dir DIR]",
+	    "build column index sidecars for fast reports, or remove those of "
+	    "deleted flow files "
 	    "(doc/column-index.md)" },
 	{ "recover", cmd_recover, "recover FILE...",
 	    "finish flow files left open by a crash (doc/faults.md)" },

@@ -62,6 +62,7 @@ struct daemon {
 	pid_t			 web_pid;	/* the web listener, or 0 */
 	int			 privsep;	/* root now, user later */
 	int			 chrooted;	/* paths seen from cfg.chroot */
+	char			 jail[PATH_MAX];	/* its real path */
 	struct privsep_id	 user;		/* the collector's */
 	struct privsep_id	 web_user;	/* the web listener's */
 	struct control		*ctl_ro;	/* status-only socket */
@@ -324,6 +325,9 @@ privsep_setup(struct daemon *d)
 	if (stat(d->cfg.statefile, &st) == 0 &&
 	    chown(d->cfg.statefile, d->user.uid, d->user.gid) != 0)
 		log_warn("chown %s", d->cfg.statefile);
+	if (d->cfg.index_on && d->cfg.index_dir[0] != '\0' &&
+	    privsep_give_dir(d->cfg.index_dir, &d->user, err, sizeof(err)) != 0)
+		fatal("%s", err);
 	if (d->cfg.saveddir[0] != '\0' && privsep_give_dir(d->cfg.saveddir,
 	    &d->web_user, err, sizeof(err)) != 0)
 		log_warnx("saved items: %s", err);
@@ -354,10 +358,11 @@ chroot_enter(struct daemon *d)
 {
 	char		 err[PATH_MAX + 64], sh[PATH_MAX + 8];
 	char		*paths[] = { d->root, d->cfg.rrddir, d->cfg.trackdir,
-			    d->cfg.statefile };
+			    d->cfg.statefile, d->cfg.index_dir };
 	size_t		 lens[] = { sizeof(d->root), sizeof(d->cfg.rrddir),
-			    sizeof(d->cfg.trackdir), sizeof(d->cfg.statefile) };
-	unsigned	 i;
+			    sizeof(d->cfg.trackdir), sizeof(d->cfg.statefile),
+			    sizeof(d->cfg.index_dir) };
+	unsigned	 i, n = d->cfg.index_dir[0] != '\0' ? 5 : 4;
 
 	if (d->cfg.chroot[0] == '\0')
 		return;
@@ -366,9 +371,9 @@ chroot_enter(struct daemon *d)
 		    "not chrooting", d->cfg.chroot);
 		return;
 	}
-	for (i = 1; i < 4; i++)
+	for (i = 1; i < n; i++)
 		abs_path(paths[i], lens[i]);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < n; i++)
 		if (privsep_inside(d->cfg.chroot, paths[i], lens[i]) != 0)
 			fatal("chroot %s: %s is outside it", d->cfg.chroot,
 			    paths[i]);
@@ -376,6 +381,9 @@ chroot_enter(struct daemon *d)
 	if (access(sh, X_OK) != 0)
 		log_warnx("chroot %s: no /bin/sh inside it; alert commands "
 		    "of trackings will fail", d->cfg.chroot);
+	if (realpath(d->cfg.chroot, d->jail) == NULL ||
+	    strcmp(d->jail, "/") == 0)
+		d->jail[0] = '\0';
 	if (privsep_chroot(d->cfg.chroot, err, sizeof(err)) != 0)
 		fatal("%s", err);
 	statefile_free(d->state);
@@ -402,12 +410,43 @@ privsep_become(struct daemon *d)
 
 /* ------------------------------------------------------------ trees */
 
+/*
+ * The index directory of tree root into idx: `index-dir`, else "index"
+ * beside the state file.  Chrooted, the jail's real path is added, so
+ * that a sidecar is named after its flow file as seen from the real root,
+ * where the CLI (and `flowkeep index`) outside the jail look for it.  0,
+ * or -1 for none (index off, or inside a data tree: logged).
+ */
+static int
+tree_index(const struct daemon *d, const char *root, char *idx, size_t len)
+{
+	const struct fk_config	*c = &d->cfg;
+	size_t			 n;
+
+	if (!c->index_on)
+		return -1;
+	if (c->index_dir[0] != '\0')
+		util_strlcpy(idx, c->index_dir, len);
+	else if (colidx_default_dir(idx, len, c->statefile) == -1)
+		return -1;
+	if (colidx_dir_inside(idx, d->root) || colidx_dir_inside(idx, root)) {
+		log_info("%s: no column index sidecars (the index directory "
+		    "%s is inside a data tree)", root, idx);
+		return -1;
+	}
+	n = strlen(idx);
+	if (d->chrooted && d->jail[0] != '\0' && (size_t)snprintf(idx + n,
+	    len - n, "%s", d->jail) >= len - n)
+		return -1;
+	return 0;
+}
+
 static struct filemgr *
 tree_new(const struct daemon *d, const char *name, const char *root)
 {
 	struct filemgr_opts	o;
 	const struct fk_config	*c = &d->cfg;
-	char			idx[FK_PATH_MAX + 16];
+	char			idx[2 * FK_PATH_MAX + 16];
 
 	memset(&o, 0, sizeof(o));
 	o.name = name;
@@ -425,13 +464,8 @@ tree_new(const struct daemon *d, const char *name, const char *root)
 	o.dry_run = c->debug > 0;
 	o.flush_interval = c->flush_interval;
 	o.no_files = !c->ch_files && d->ch != NULL;	/* never both off */
-	/* sidecars beside the state file, never inside a data tree */
-	if (colidx_default_dir(idx, sizeof(idx), c->statefile) == 0 &&
-	    !colidx_dir_inside(idx, d->root) && !colidx_dir_inside(idx, root))
+	if (tree_index(d, root, idx, sizeof(idx)) == 0)
 		o.index_dir = idx;	/* copied by filemgr_new */
-	else
-		log_info("%s: no column index sidecars (the index directory "
-		    "beside the state file is inside a data tree)", root);
 	return filemgr_new(&o);
 }
 

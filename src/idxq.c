@@ -10,9 +10,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "storage/colidx.h"
@@ -22,6 +24,9 @@
 
 struct idxq {
 	char		*dir;
+	char		*root;		/* the tree; NULL: no pruning */
+	time_t		 prune_at;	/* monotonic seconds */
+	atomic_int	 cancel;	/* stop a prune: exiting */
 	char		*ring[IDXQ_DEPTH];
 	unsigned	 head, count;
 	int		 busy, stop;
@@ -91,6 +96,63 @@ build_one(struct idxq *q, const char *path)
 		    (long long)n);
 }
 
+static time_t
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Remove the sidecars of the tree's files that are gone. */
+static void
+prune(struct idxq *q)
+{
+	char abs[PATH_MAX], err[PATH_MAX + 64];
+	struct colidx_pruned pr;
+
+	if (realpath(q->root, abs) == NULL)
+		return;
+	if (colidx_prune(q->dir, abs, &q->cancel, &pr, err, sizeof(err)) ==
+	    -1) {
+		log_warnx("%s: pruning column index sidecars: %s", q->root,
+		    err);
+		return;
+	}
+	if (pr.removed > 0)
+		log_info("%s: removed %llu column index sidecars (%llu bytes) "
+		    "of flow files that are gone", q->root,
+		    (unsigned long long)pr.removed,
+		    (unsigned long long)pr.bytes);
+	pthread_mutex_lock(&q->mu);
+	q->st.pruned += pr.removed;
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* With the lock held and the queue empty: prune when it is time, else
+ * wait for work until then. */
+static void
+idle(struct idxq *q)
+{
+	struct timespec ts;
+
+	if (q->root != NULL && mono_s() >= q->prune_at) {
+		pthread_mutex_unlock(&q->mu);
+		prune(q);
+		pthread_mutex_lock(&q->mu);
+		q->prune_at = mono_s() + IDXQ_PRUNE_S;
+		return;
+	}
+	if (q->root == NULL) {
+		pthread_cond_wait(&q->cv_work, &q->mu);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += q->prune_at > mono_s() ? q->prune_at - mono_s() : 1;
+	(void)pthread_cond_timedwait(&q->cv_work, &q->mu, &ts);
+}
+
 static void *
 idxq_main(void *arg)
 {
@@ -101,7 +163,7 @@ idxq_main(void *arg)
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (q->count == 0 && !q->stop)
-			pthread_cond_wait(&q->cv_work, &q->mu);
+			idle(q);
 		if (q->count == 0)
 			break;		/* stopped, and nothing left */
 		path = q->ring[q->head];
@@ -123,23 +185,32 @@ idxq_main(void *arg)
 }
 
 struct idxq *
-idxq_start(const char *index_dir)
+idxq_start(const char *index_dir, const char *root)
 {
 	struct idxq *q = calloc(1, sizeof(*q));
+	pthread_condattr_t ca;
 
 	if (q == NULL)
 		return NULL;
-	if ((q->dir = strdup(index_dir)) == NULL) {
+	if ((q->dir = strdup(index_dir)) == NULL || (root != NULL &&
+	    (q->root = strdup(root)) == NULL)) {
+		free(q->dir);
 		free(q);
 		return NULL;
 	}
+	atomic_init(&q->cancel, 0);
+	q->prune_at = mono_s();		/* once at start */
 	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv_work, NULL);
+	pthread_condattr_init(&ca);
+	(void)pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cv_work, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&q->cv_idle, NULL);
 	if (pthread_create(&q->thr, NULL, idxq_main, q) != 0) {
 		pthread_cond_destroy(&q->cv_idle);
 		pthread_cond_destroy(&q->cv_work);
 		pthread_mutex_destroy(&q->mu);
+		free(q->root);
 		free(q->dir);
 		free(q);
 		return NULL;
@@ -189,6 +260,7 @@ idxq_stop(struct idxq *q)
 		return;
 	pthread_mutex_lock(&q->mu);
 	q->stop = 1;
+	atomic_store(&q->cancel, 1);
 	restore_priority(q);
 	pthread_cond_broadcast(&q->cv_work);
 	pthread_mutex_unlock(&q->mu);
@@ -201,6 +273,7 @@ idxq_stop(struct idxq *q)
 	pthread_cond_destroy(&q->cv_idle);
 	pthread_cond_destroy(&q->cv_work);
 	pthread_mutex_destroy(&q->mu);
+	free(q->root);
 	free(q->dir);
 	free(q);
 }

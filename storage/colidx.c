@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
@@ -523,6 +524,156 @@ colidx_wfinish(struct colidx_w *w, const struct colidx_stamp *st)
 	    write_all(w->fd, h, sizeof(h), 0) == -1)
 		return -1;
 	return 0;
+}
+
+/* ------------------------------------------------------------ prune */
+
+struct pruner {
+	char			 key[PATH_MAX];	/* flow path of entry */
+	const atomic_int	*cancel;
+	struct colidx_pruned	*out;
+};
+
+/* The flow file of the sidecar whose key is p->key is gone. */
+static int
+flow_gone(const struct pruner *p)
+{
+	struct stat sb;
+
+	return lstat(p->key, &sb) == -1 && (errno == ENOENT ||
+	    errno == ENOTDIR);
+}
+
+/* A sidecar name: something, then the suffix. */
+static int
+is_sidecar(const char *name, size_t n)
+{
+	size_t sl = strlen(COLIDX_SUFFIX);
+
+	return n > sl && strcmp(name + n - sl, COLIDX_SUFFIX) == 0;
+}
+
+/* Prune directory dfd (closed here), whose flow path is p->key[0..klen);
+ * no symbolic link is followed. */
+static void
+prune_walk(struct pruner *p, int dfd, size_t klen, unsigned depth)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	struct stat sb;
+	uint64_t before;
+	size_t n;
+	int sub;
+
+	if (d == NULL) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL && (p->cancel == NULL ||
+	    atomic_load(p->cancel) == 0)) {
+		n = strlen(de->d_name);
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    klen + 1 + n >= sizeof(p->key) || fstatat(dirfd(d),
+		    de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		p->key[klen] = '/';
+		memcpy(p->key + klen + 1, de->d_name, n + 1);
+		if (S_ISDIR(sb.st_mode) && depth < COLIDX_PRUNE_DEPTH) {
+			if ((sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+				continue;
+			before = p->out->removed;
+			prune_walk(p, sub, klen + 1 + n, depth + 1);
+			if (p->out->removed > before)	/* if empty now */
+				(void)unlinkat(dirfd(d), de->d_name,
+				    AT_REMOVEDIR);
+		} else if (S_ISREG(sb.st_mode) && is_sidecar(de->d_name, n)) {
+			p->key[klen + 1 + n - strlen(COLIDX_SUFFIX)] = '\0';
+			if (!flow_gone(p))
+				p->out->kept++;
+			else if (unlinkat(dirfd(d), de->d_name, 0) == 0) {
+				p->out->removed++;
+				p->out->bytes += (uint64_t)sb.st_size;
+			}
+		}
+	}
+	closedir(d);
+}
+
+/* Open index_dir, then each component of under below it without
+ * following links; the flow path of the result into p->key.  The
+ * descriptor, -2 when a part is missing, or -1 (message in err). */
+static int
+prune_start(struct pruner *p, const char *index_dir, const char *under,
+    char *err, size_t errlen)
+{
+	char part[NAME_MAX + 1];
+	const char *s = under;
+	size_t n, klen = 0;
+	int fd, sub;
+
+	for (s = under; *s != '\0'; s += strcspn(s, "/")) {
+		s += strspn(s, "/");
+		n = strcspn(s, "/");
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' &&
+		    s[1] == '.')) {
+			snprintf(err, errlen, "%s: not a plain path", under);
+			return -1;
+		}
+	}
+	s = under;
+	if ((fd = open(index_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return -2;
+		snprintf(err, errlen, "%s: %s", index_dir, strerror(errno));
+		return -1;
+	}
+	p->key[0] = '\0';
+	while (*s != '\0') {
+		s += strspn(s, "/");
+		if ((n = strcspn(s, "/")) == 0)
+			break;
+		if (n >= sizeof(part) || klen + 1 + n >= sizeof(p->key)) {
+			close(fd);
+			return -2;
+		}
+		memcpy(part, s, n);
+		part[n] = '\0';
+		sub = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(fd);
+		if (sub == -1)
+			return -2;
+		fd = sub;
+		p->key[klen++] = '/';
+		memcpy(p->key + klen, part, n + 1);
+		klen += n;
+		s += n;
+	}
+	return fd;
+}
+
+int
+colidx_prune(const char *index_dir, const char *under,
+    const atomic_int *cancel, struct colidx_pruned *out, char *err,
+    size_t errlen)
+{
+	struct pruner *p;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p->cancel = cancel;
+	p->out = out;
+	if ((fd = prune_start(p, index_dir, under != NULL ? under : "", err,
+	    errlen)) >= 0)
+		prune_walk(p, fd, strlen(p->key), 0);
+	free(p);
+	return fd == -1 ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ build */

@@ -29,6 +29,7 @@
 #ifndef FLOWKEEP_COLIDX_H
 #define FLOWKEEP_COLIDX_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,6 +99,27 @@ int colidx_default_dir(char *buf, size_t len, const char *statefile);
  * data tree, so flowkeepd writes none.
  */
 int colidx_dir_inside(const char *dir, const char *root);
+
+/*
+ * Delete the sidecars below index_dir whose flow file no longer exists
+ * (deleted by an operator or by flow-capture's expiry): the files below
+ * index_dir + under ("" or "/" = all of it) named *COLIDX_SUFFIX whose
+ * flow file path (the name less index_dir and the suffix) is missing.
+ * Only regular files with the suffix are removed, and the directories
+ * this emptied; symbolic links are never followed below index_dir, nor
+ * deleted; COLIDX_PRUNE_DEPTH levels at most.  A missing index_dir
+ * prunes nothing.  *cancel (may be NULL) set by another thread stops the
+ * walk early.  0 (counts in out), or -1 with a message.
+ */
+#define COLIDX_PRUNE_DEPTH	64
+struct colidx_pruned {
+	uint64_t	removed;	/* sidecars deleted */
+	uint64_t	bytes;		/* their sizes */
+	uint64_t	kept;		/* sidecars whose file exists */
+};
+int colidx_prune(const char *index_dir, const char *under,
+    const atomic_int *cancel, struct colidx_pruned *out, char *err,
+    size_t errlen);
 
 /* Identity of a flow file as a sidecar records it. */
 struct colidx_stamp {

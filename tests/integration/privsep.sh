@@ -21,10 +21,11 @@
 #     user's uids, writes its flows (70 per send), counts its tracking,
 #     survives a SIGHUP (the configuration is kept, files closed), writes
 #     the tracking's RRD at the next step, and saves its state file at
-#     exit, all inside the chroot.
+#     exit, all inside the chroot; the column index sidecar it writes is
+#     the one `flowkeep index --config` outside the jail looks for.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/common.sh"
 
-need_prog "$FLOWKEEPD" "$UDPSEND" "$FTDUMP"
+need_prog "$FLOWKEEPD" "$FLOWKEEP" "$UDPSEND" "$FTDUMP"
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 command -v setpriv >/dev/null || { echo "SKIP: setpriv missing"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -208,6 +209,27 @@ m=$(fk_ctl "$CTL2" status-json | sed 1d | python3 -c 'import json, sys
 print(json.load(sys.stdin)["trackings"][0]["matched"])')
 echo "  after a rotate: $n flows in $J/flows, tracking matched $m"
 [ "$n" = 70 ] && [ "$m" = 70 ] || fail "flows $n, tracking $m"
+# its column index sidecar is named as seen from the real root, so that
+# the CLI outside, given the same configuration, finds it
+RJ=$(cd "$J" && pwd -P)
+f=$(ls "$J/flows" | grep '^ft-' | head -1)
+i=0
+until [ -f "$J/var/index$RJ/flows/$f.fkci" ]; do
+	i=$((i + 1))
+	[ $i -le 900 ] || fail "no sidecar of $f in $J/var/index$RJ/flows"
+	sleep 0.1
+done
+cat >"$T/cli.conf" <<CONF
+user "$U"
+chroot "$J"
+workdir "$J/flows"
+statefile "$J/var/state"
+CONF
+"$FLOWKEEP" index --config "$T/cli.conf" >"$T/out" 2>&1 ||
+    fail "flowkeep index --config: $(cat "$T/out")"
+grep -q "^0 files indexed (0 flows), 1 up to date, 0 failed$" "$T/out" ||
+    fail "the CLI does not find the chrooted daemon's sidecar: $(cat "$T/out")"
+echo "  sidecar $J/var/index$RJ/flows/$f.fkci, up to date for the CLI"
 kill -HUP "$FK_PID"
 sleep 0.5
 kill -0 "$FK_PID" || fail "the daemon died on SIGHUP"

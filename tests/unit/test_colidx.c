@@ -4,10 +4,13 @@
  * and IPv6, constant and varying columns, 64-bit counters); a need mask
  * loads only its columns and leaves the others alone; a stale stamp,
  * truncation at every length and flipped bytes are refused; a sidecar
- * built from a flow file gives what ftr_next() gives.
+ * built from a flow file gives what ftr_next() gives; pruning removes
+ * exactly the sidecars whose flow file is gone, never a link, a file of
+ * another name or anything a link leads to.
  */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -373,6 +376,119 @@ test_dir_inside(void **state)
 	assert_int_equal(colidx_dir_inside("var/index", "var/flows"), 0);
 }
 
+static void
+touch(const char *dir, const char *rel, const char *data)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(data, fp);
+	fclose(fp);
+}
+
+static int
+there(const char *dir, const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return lstat(path, &sb) == 0;
+}
+
+static char cmd[2048];
+
+static void
+sh(void)
+{
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+test_prune(void **state)
+{
+	char top[] = "/tmp/test_colidx_pruneXXXXXX", idx[128];
+	char flows[128], rel[512], err[256];
+	struct colidx_pruned pr;
+
+	(void)state;
+	assert_non_null(mkdtemp(top));
+	snprintf(idx, sizeof(idx), "%s/index", top);
+	snprintf(flows, sizeof(flows), "%s/flows", top);
+	/* flows/a and flows/d/c exist, flows/b and flows/e/f are gone */
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/d %s/outside/deep %s%s/d "
+	    "%s%s/e", flows, top, idx, flows, idx, flows);
+	sh();
+	touch(flows, "a", "x");
+	touch(flows, "d/c", "x");
+	snprintf(rel, sizeof(rel), "%s/a.fkci", flows);
+	touch(idx, rel, "1");
+	snprintf(rel, sizeof(rel), "%s/b.fkci", flows);
+	touch(idx, rel, "22");
+	snprintf(rel, sizeof(rel), "%s/d/c.fkci", flows);
+	touch(idx, rel, "1");
+	snprintf(rel, sizeof(rel), "%s/e/f.fkci", flows);
+	touch(idx, rel, "4444");
+	/* not sidecars: a temporary file, another name */
+	snprintf(rel, sizeof(rel), "%s/b.fkci.tmp1", flows);
+	touch(idx, rel, "1");
+	snprintf(rel, sizeof(rel), "%s/b", flows);
+	touch(idx, rel, "1");
+	/* links: to an orphan-looking file and to a directory outside */
+	touch(top, "outside/z.fkci", "1");
+	touch(top, "outside/deep/y.fkci", "1");
+	snprintf(cmd, sizeof(cmd), "ln -s %s/outside/z.fkci %s%s/l.fkci && "
+	    "ln -s %s/outside %s%s/ld", top, idx, flows, top, idx, flows);
+	sh();
+
+	/* only below flows/d first: nothing there is gone */
+	snprintf(rel, sizeof(rel), "%s/d", flows);
+	assert_int_equal(colidx_prune(idx, rel, NULL, &pr, err, sizeof(err)),
+	    0);
+	assert_int_equal(pr.removed, 0);
+	assert_int_equal(pr.kept, 1);
+	assert_int_equal(colidx_prune(idx, "/", NULL, &pr, err, sizeof(err)),
+	    0);
+	assert_int_equal(pr.removed, 2);
+	assert_int_equal(pr.bytes, 6);
+	assert_int_equal(pr.kept, 2);
+	snprintf(rel, sizeof(rel), "%s/b.fkci", flows);
+	assert_false(there(idx, rel));
+	snprintf(rel, sizeof(rel), "%s/e", flows);
+	assert_false(there(idx, rel));		/* emptied: removed */
+	snprintf(rel, sizeof(rel), "%s/a.fkci", flows);
+	assert_true(there(idx, rel));
+	snprintf(rel, sizeof(rel), "%s/d/c.fkci", flows);
+	assert_true(there(idx, rel));
+	snprintf(rel, sizeof(rel), "%s/b.fkci.tmp1", flows);
+	assert_true(there(idx, rel));
+	snprintf(rel, sizeof(rel), "%s/b", flows);
+	assert_true(there(idx, rel));
+	snprintf(rel, sizeof(rel), "%s/l.fkci", flows);
+	assert_true(there(idx, rel));
+	assert_true(there(top, "outside/z.fkci"));
+	assert_true(there(top, "outside/deep/y.fkci"));
+	/* a missing index directory or part prunes nothing; ".." refused */
+	assert_int_equal(colidx_prune("/nonexistent/idx", "/", NULL, &pr, err,
+	    sizeof(err)), 0);
+	assert_int_equal(pr.removed + pr.kept, 0);
+	assert_int_equal(colidx_prune(idx, "/no/such", NULL, &pr, err,
+	    sizeof(err)), 0);
+	assert_int_equal(colidx_prune(idx, "/a/../b", NULL, &pr, err,
+	    sizeof(err)), -1);
+	/* once the flow files go, so do the rest */
+	snprintf(cmd, sizeof(cmd), "rm -r %s", flows);
+	sh();
+	assert_int_equal(colidx_prune(idx, "", NULL, &pr, err, sizeof(err)),
+	    0);
+	assert_int_equal(pr.removed, 2);
+	assert_int_equal(pr.kept, 0);
+	snprintf(cmd, sizeof(cmd), "rm -r %s", top);
+	sh();
+}
+
 int
 main(void)
 {
@@ -382,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_dir_inside),
+		cmocka_unit_test(test_prune),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -819,6 +819,65 @@ test_clickhouse_keys(void **state)
 	free(c);
 }
 
+/* index on|off, index-dir: parsed, printed only when not the default,
+ * refused when empty, misspelt or inside a data tree; under chroot,
+ * index-dir must lie inside it. */
+static void
+test_index_keys(void **state)
+{
+	static const char good[] = "workdir \"/srv/f\"\nindex off\n"
+	    "index-dir \"/srv/ix\"\n";
+	static const char off_inside[] = "workdir \"/srv/f\"\nindex off\n"
+	    "index-dir \"/srv/f/ix\"\n";
+	static const char *bad[] = {
+	    "index 1\n", "bad:1: expected on or off after \"index\"",
+	    "\nindex-dir \"\"\n", "bad:2: index-dir: empty path",
+	    "index-dir\n", "bad:1: expected a string after \"index-dir\"",
+	    "workdir \"/srv/f\"\nindex-dir \"/srv/f/ix\"\n",
+	    "index-dir /srv/f/ix is inside the data tree /srv/f",
+	    "workdir \"/srv/f\"\nindex-dir \"/srv/f\"\n",
+	    "index-dir /srv/f is inside the data tree /srv/f",
+	    "workdir \"/srv/f/\"\nindex-dir \"/srv/f/b\"\n",
+	    "index-dir /srv/f/b is inside",
+	    "user fk\nchroot \"/j\"\nworkdir \"/j/f\"\nrrd-dir \"/j/r\"\n"
+	    "tracking-dir \"/j/t\"\nstatefile \"/j/s\"\n"
+	    "index-dir \"/var/ix\"\n",
+	    "chroot /j: outside it: index-dir /var/ix",
+	};
+	struct fk_config *c = malloc(sizeof(*c));
+	char err[512], *text;
+
+	(void)state;
+	assert_non_null(c);
+	config_defaults(c);
+	assert_int_equal(c->index_on, 1);
+	assert_string_equal(c->index_dir, "");
+	text = print_str(c);
+	assert_null(strstr(text, "index"));
+	free(text);
+	if (parse_text(good, sizeof(good) - 1, "ix", c, err,
+	    sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(c->index_on, 0);
+	assert_string_equal(c->index_dir, "/srv/ix");
+	text = print_str(c);
+	assert_non_null(strstr(text, "index off\nindex-dir \"/srv/ix\"\n"));
+	check_round_trip(c, text);
+	free(text);
+	/* index off: a directory inside the tree is no harm */
+	assert_int_equal(parse_text(off_inside, strlen(off_inside), "ix", c,
+	    err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i += 2) {
+		if (parse_text(bad[i], strlen(bad[i]), "bad", c, err,
+		    sizeof(err)) == 0)
+			fail_msg("accepted: %s", bad[i]);
+		if (strstr(err, bad[i + 1]) == NULL)
+			fail_msg("%s: message \"%s\" does not say %s",
+			    bad[i], err, bad[i + 1]);
+	}
+	free(c);
+}
+
 /* chroot: needs user, an absolute path, every collector path inside, and
  * neither rrdcached nor rotate-program; canonical print keeps it. */
 static void
@@ -891,6 +950,7 @@ main(void)
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_clickhouse_keys),
 		cmocka_unit_test(test_chroot),
+		cmocka_unit_test(test_index_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
