@@ -38,6 +38,7 @@
 
 #define TRK_SKEW	8	/* buckets of clock skew allowed ahead */
 #define TRK_WMAX	(100 + 1 + TRK_SKEW)	/* slots at most */
+#define TRK_ACC_MAX	(16u << 20)	/* bytes of combination sums, at most */
 
 struct tslot {
 	double		oct, pkt, flw, pad;
@@ -314,6 +315,9 @@ acc_room(struct tracker *t)
 		return 0;
 	for (cap = t->cacc ? t->cacc : 64; cap < need; cap *= 2)
 		;
+	/* past that (a long lateness), the trackings one by one */
+	if ((size_t)cap * t->w * sizeof(struct tslot) > TRK_ACC_MAX)
+		return -1;
 	if ((na = aligned_alloc(sizeof(*na), (size_t)cap * t->w *
 	    sizeof(*na))) == NULL)
 		return -1;
@@ -401,7 +405,7 @@ settle(struct tracker *t)
 	}
 	t->ndirty = 0;
 	/* no sums held: the index may make room for today's flows */
-	if (trkindex_combos(t->ix) > TRKINDEX_COMBOS / 2)
+	if (trkindex_combos(t->ix) >= TRKINDEX_COMBOS / 4)
 		trkindex_forget(t->ix);
 }
 

@@ -69,11 +69,18 @@ struct xcombo {
 	uint32_t	 nex, n;
 };
 
-/* (source cell, destination cell) -> combination + 1; 0: empty slot */
+/*
+ * The cells a flow meets, one per side of each table (the deepest with
+ * ids, 0: none): IPv4 source and destination, ports, interfaces,
+ * protocol.  A key names a combination; a key with the cells of one table
+ * only is that table's part of a flow's key.
+ */
+enum { K_V4S, K_V4D, K_PORTS, K_PORTD, K_IFS, K_IFD, K_PROTO, NKEY };
+
+/* key -> combination + 1; combo 0: empty slot.  32 bytes. */
 struct xmemo {
-	uint64_t	 key;
+	uint32_t	 k[NKEY];
 	uint32_t	 combo;
-	uint32_t	 pad;
 };
 
 #define MEMO_MIN	256		/* slots at first, 2^n */
@@ -550,6 +557,25 @@ v4_path(const struct trkindex *x, const struct xhash *root, uint32_t a,
 		p->c[p->n++] = c;
 }
 
+/* The deepest cell with ids a flow meets in the IPv4 trie (its path's
+ * name), 0: none. */
+static inline uint32_t
+v4_key(const struct trkindex *x, const struct xhash *root, uint32_t a)
+{
+	uint32_t c = xhash_get(root, a >> 16), nd, k;
+
+	if (c == 0)
+		return 0;
+	k = x->cells[c].n > 0 ? c : 0;
+	if ((nd = x->cells[c].child) == 0 ||
+	    (c = x->nodes[nd][a >> 8 & 255]) == 0)
+		return k;
+	k = x->cells[c].n > 0 ? c : k;
+	if ((nd = x->cells[c].child) == 0 || (c = x->nodes[nd][a & 255]) == 0)
+		return k;
+	return x->cells[c].n > 0 ? c : k;
+}
+
 static inline void
 hash_path(const struct trkindex *x, const struct xhash *h, uint32_t key,
     struct xpath *p)
@@ -563,39 +589,38 @@ hash_path(const struct trkindex *x, const struct xhash *h, uint32_t key,
 		p->c[p->n++] = c;
 }
 
-/* Make combination cb of the ids on paths ps and pd; -1: out of
- * memory. */
+/* Make combination cb of the ids on the paths p[i] whose key is not 0;
+ * -1: out of memory. */
 static int
-combo_build(struct trkindex *x, struct xcombo *cb, const struct xpath *ps,
-    const struct xpath *pd)
+combo_build(struct trkindex *x, struct xcombo *cb, const struct xpath *p,
+    const uint32_t *k)
 {
-	const struct xpath *pp[2] = { ps, pd };
 	size_t total = 0;
 	uint32_t *ids, ne = 0, nx = 0;
 
-	for (int s = 0; s < 2; s++)
-		for (unsigned i = 0; i < pp[s]->n; i++)
-			total += x->cells[pp[s]->c[i]].n;
+	for (int s = 0; s < NKEY; s++)
+		for (unsigned i = 0; k[s] != 0 && i < p[s].n; i++)
+			total += x->cells[p[s].c[i]].n;
 	if (total == 0 || (ids = reallocarray(NULL, total,
 	    sizeof(*ids))) == NULL)
 		return -1;
 	/* exact ids from the front, the others from the back */
 	next_epoch(x);
-	for (int s = 0; s < 2; s++)
-		for (unsigned i = 0; i < pp[s]->n; i++) {
-			const struct xcell *cl = &x->cells[pp[s]->c[i]];
+	for (int s = 0; s < NKEY; s++)
+		for (unsigned i = 0; k[s] != 0 && i < p[s].n; i++) {
+			const struct xcell *cl = &x->cells[p[s].c[i]];
 			const uint32_t *ci = cell_ids(cl);
 
 			for (uint32_t j = 0; j < cl->n; j++) {
-				uint32_t k = ci[j] & ~TRKINDEX_EXACT;
+				uint32_t id = ci[j] & ~TRKINDEX_EXACT;
 
-				if (x->stamp[k] == x->epoch)
+				if (x->stamp[id] == x->epoch)
 					continue;
-				x->stamp[k] = x->epoch;
+				x->stamp[id] = x->epoch;
 				if (ci[j] & TRKINDEX_EXACT)
-					ids[ne++] = k;
+					ids[ne++] = id;
 				else
-					ids[total - ++nx] = k;
+					ids[total - ++nx] = id;
 			}
 		}
 	memmove(ids + ne, ids + total - nx, nx * sizeof(*ids));
@@ -607,9 +632,17 @@ combo_build(struct trkindex *x, struct xcombo *cb, const struct xpath *ps,
 }
 
 static inline uint32_t
-memo_slot(uint64_t key, uint32_t slots)
+memo_hash(const uint32_t *k)
 {
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & (slots - 1);
+	const uint64_t m = 0x9e3779b97f4a7c15ull;
+	uint64_t h;
+
+	/* written out: this runs for every flow */
+	h = ((uint64_t)k[0] << 32 | k[1]) * m;
+	h = (h ^ ((uint64_t)k[2] << 32 | k[3])) * m;
+	h = (h ^ ((uint64_t)k[4] << 32 | k[5])) * m;
+	h = (h ^ k[6]) * m;
+	return (uint32_t)(h >> 32);
 }
 
 /* Twice the slots (or the first ones); -1: out of memory. */
@@ -624,7 +657,7 @@ memo_grow(struct trkindex *x)
 	for (uint32_t i = 0; i < x->mslots; i++) {
 		if (x->memo[i].combo == 0)
 			continue;
-		for (h = memo_slot(x->memo[i].key, ns); nm[h].combo != 0;
+		for (h = memo_hash(x->memo[i].k) & (ns - 1); nm[h].combo != 0;
 		    h = (h + 1) & (ns - 1))
 			;
 		nm[h] = x->memo[i];
@@ -635,61 +668,119 @@ memo_grow(struct trkindex *x)
 	return 0;
 }
 
-/* The combination (number + 1) for the paths ps and pd, made when new;
- * 0 when there is no room for another. */
-static uint32_t
-memo_get(struct trkindex *x, const struct xpath *ps, const struct xpath *pd)
+/* The combination (number + 1) of key k, 0: not made yet. */
+static inline uint32_t
+memo_find(const struct trkindex *x, const uint32_t *k)
 {
-	uint64_t key = (uint64_t)(ps->n > 0 ? ps->c[ps->n - 1] : 0) << 32 |
-	    (pd->n > 0 ? pd->c[pd->n - 1] : 0);
+	if (x->mslots == 0)
+		return 0;
+	for (uint32_t h = memo_hash(k) & (x->mslots - 1);
+	    x->memo[h].combo != 0; h = (h + 1) & (x->mslots - 1))
+		if (memcmp(x->memo[h].k, k, sizeof(x->memo[h].k)) == 0)
+			return x->memo[h].combo;
+	return 0;
+}
+
+/* Make the combination (number + 1) of key k from paths p, while fewer
+ * than limit are kept; 0 when not. */
+static uint32_t
+memo_add(struct trkindex *x, const struct xpath *p, const uint32_t *k,
+    uint32_t limit)
+{
 	uint32_t h;
 
-	if (x->mslots > 0)
-		for (h = memo_slot(key, x->mslots); x->memo[h].combo != 0;
-		    h = (h + 1) & (x->mslots - 1))
-			if (x->memo[h].key == key)
-				return x->memo[h].combo;
-	if (x->ncombos >= TRKINDEX_COMBOS)
+	if (x->ncombos >= limit)
 		return 0;
 	if ((x->ncombos + 1) * 2 > x->mslots && memo_grow(x) == -1)
 		return 0;
 	if (x->combos == NULL && (x->combos = calloc(TRKINDEX_COMBOS,
 	    sizeof(*x->combos))) == NULL)
 		return 0;
-	if (combo_build(x, &x->combos[x->ncombos], ps, pd) == -1)
+	if (combo_build(x, &x->combos[x->ncombos], p, k) == -1)
 		return 0;
-	for (h = memo_slot(key, x->mslots); x->memo[h].combo != 0;
+	for (h = memo_hash(k) & (x->mslots - 1); x->memo[h].combo != 0;
 	    h = (h + 1) & (x->mslots - 1))
 		;
-	x->memo[h].key = key;
+	memcpy(x->memo[h].k, k, sizeof(x->memo[h].k));
 	x->memo[h].combo = ++x->ncombos;
 	return x->ncombos;
 }
 
-/* One table's ids for a flow: its combination, whose exact ids the
- * caller counts once for all (*co) and whose other ids go to out; or,
- * with no room for the combination, every id into out as it stands. */
-static inline __attribute__((always_inline)) void
-combine(struct trkindex *x, const struct xpath *ps, const struct xpath *pd,
-    uint32_t *out, unsigned *n, uint32_t *co, unsigned *nco)
+/* Combination c (number + 1): its exact ids are counted by the caller
+ * (*co), the others go to out. */
+static inline void
+use_combo(const struct trkindex *x, uint32_t c, uint32_t *out, unsigned *n,
+    uint32_t *co, unsigned *nco)
 {
-	const struct xcombo *cb;
-	uint32_t c, i;
+	const struct xcombo *cb = &x->combos[c - 1];
 
-	if (ps->n == 0 && pd->n == 0)
-		return;
-	if ((c = memo_get(x, ps, pd)) == 0) {
-		for (i = 0; i < ps->n; i++)
-			emit(x, ps->c[i], out, n);
-		for (i = 0; i < pd->n; i++)
-			emit(x, pd->c[i], out, n);
-		return;
-	}
-	cb = &x->combos[c - 1];
 	if (cb->nex > 0)
 		co[(*nco)++] = c - 1;
-	for (i = cb->nex; i < cb->n; i++)
+	for (uint32_t i = cb->nex; i < cb->n; i++)
 		out[(*n)++] = cb->ids[i];
+}
+
+/* The paths behind the keys k of flow r (lookup found the keys). */
+static void
+paths_of(const struct trkindex *x, const struct flowrec *r,
+    const uint32_t *k, struct xpath *p)
+{
+	for (int i = 0; i < NKEY; i++)
+		p[i].n = 0;
+	if (k[K_V4S] != 0)
+		v4_path(x, &x->h[TBL_V4][0], r->src.v4, &p[K_V4S]);
+	if (k[K_V4D] != 0)
+		v4_path(x, &x->h[TBL_V4][1], r->dst.v4, &p[K_V4D]);
+	if (k[K_PORTS] != 0)
+		hash_path(x, &x->h[TBL_PORT][0], r->sport, &p[K_PORTS]);
+	if (k[K_PORTD] != 0)
+		hash_path(x, &x->h[TBL_PORT][1], r->dport, &p[K_PORTD]);
+	if (k[K_IFS] != 0)
+		hash_path(x, &x->h[TBL_IF][0], r->in_if, &p[K_IFS]);
+	if (k[K_IFD] != 0)
+		hash_path(x, &x->h[TBL_IF][1], r->out_if, &p[K_IFD]);
+	if (k[K_PROTO] != 0)
+		hash_path(x, &x->h[TBL_PROTO][0], r->proto, &p[K_PROTO]);
+}
+
+/*
+ * The ids of the cells a flow met (paths p, key k): one combination for
+ * the whole flow when it is known or there is room for it (half the
+ * room); else one per table, while there is room; else id by id.
+ */
+static inline void
+combine(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
+    uint32_t *out, unsigned *n, uint32_t *co, unsigned *nco)
+{
+	struct xpath p[NKEY];
+	uint32_t c, kt[NKEY];
+
+	if ((c = memo_find(x, k)) != 0) {
+		use_combo(x, c, out, n, co, nco);
+		return;
+	}
+	paths_of(x, r, k, p);
+	if ((c = memo_add(x, p, k, TRKINDEX_COMBOS / 2)) != 0) {
+		use_combo(x, c, out, n, co, nco);
+		return;
+	}
+	for (int t = 0; t < NKEY; t += 2) {
+		int w = t == K_PROTO ? 1 : 2;	/* keys of the table */
+
+		if (k[t] == 0 && (w == 1 || k[t + 1] == 0))
+			continue;
+		memset(kt, 0, sizeof(kt));
+		memcpy(kt + t, k + t, w * sizeof(*kt));
+		if ((c = memo_find(x, kt)) != 0 ||
+		    (c = memo_add(x, p, kt, TRKINDEX_COMBOS)) != 0) {
+			use_combo(x, c, out, n, co, nco);
+			continue;
+		}
+		next_epoch(x);
+		for (int s = t; s < t + w; s++)
+			for (unsigned i = 0; i < p[s].n; i++)
+				emit(x, p[s].c[i], out, n);
+	}
 }
 
 static void
@@ -762,12 +853,17 @@ plist_lookup(struct trkindex *x, const struct xplist *l, uint8_t af,
 	}
 }
 
+static inline uint32_t
+hash_key(const struct xhash *h, uint32_t key)
+{
+	return h->n != 0 ? xhash_get(h, key) : 0;
+}
+
 unsigned
 trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
     uint32_t *co, unsigned *nco)
 {
-	static const struct xpath none = { { 0 }, 0 };
-	struct xpath ps, pd;
+	uint32_t k[NKEY] = { 0 };
 	unsigned n = 0;
 
 	next_epoch(x);
@@ -778,34 +874,30 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
 	}
 	/* a field not sent passes no test on it: no lookup */
 	if (r->af == FR_AF_INET) {
-		ps.n = pd.n = 0;
 		if (r->fields & FR_HAS_SRCADDR)
-			v4_path(x, &x->h[TBL_V4][0], r->src.v4, &ps);
+			k[K_V4S] = v4_key(x, &x->h[TBL_V4][0], r->src.v4);
 		if (r->fields & FR_HAS_DSTADDR)
-			v4_path(x, &x->h[TBL_V4][1], r->dst.v4, &pd);
-		combine(x, &ps, &pd, out, &n, co, nco);
+			k[K_V4D] = v4_key(x, &x->h[TBL_V4][1], r->dst.v4);
 	} else if (r->af == FR_AF_INET6) {
 		if (r->fields & FR_HAS_SRCADDR)
 			plist_lookup(x, &x->v6[0], r->af, &r->src, out, &n);
 		if (r->fields & FR_HAS_DSTADDR)
 			plist_lookup(x, &x->v6[1], r->af, &r->dst, out, &n);
 	}
-	/* written out: this runs for every flow */
 	if (r->fields & FR_HAS_PORTS) {
-		hash_path(x, &x->h[TBL_PORT][0], r->sport, &ps);
-		hash_path(x, &x->h[TBL_PORT][1], r->dport, &pd);
-		combine(x, &ps, &pd, out, &n, co, nco);
+		k[K_PORTS] = hash_key(&x->h[TBL_PORT][0], r->sport);
+		k[K_PORTD] = hash_key(&x->h[TBL_PORT][1], r->dport);
 	}
 	if (r->fields & FR_HAS_IFINDEX) {
-		hash_path(x, &x->h[TBL_IF][0], r->in_if, &ps);
-		hash_path(x, &x->h[TBL_IF][1], r->out_if, &pd);
-		combine(x, &ps, &pd, out, &n, co, nco);
+		k[K_IFS] = hash_key(&x->h[TBL_IF][0], r->in_if);
+		k[K_IFD] = hash_key(&x->h[TBL_IF][1], r->out_if);
 	}
-	if (r->fields & FR_HAS_PROTO) {
-		/* filed on one side only (file_pin) */
-		hash_path(x, &x->h[TBL_PROTO][0], r->proto, &ps);
-		combine(x, &ps, &none, out, &n, co, nco);
-	}
+	/* protocols are filed on one side only (file_pin) */
+	if (r->fields & FR_HAS_PROTO)
+		k[K_PROTO] = hash_key(&x->h[TBL_PROTO][0], r->proto);
+	if ((k[K_V4S] | k[K_V4D] | k[K_PORTS] | k[K_PORTD] | k[K_IFS] |
+	    k[K_IFD] | k[K_PROTO]) != 0)
+		combine(x, r, k, out, &n, co, nco);
 	if (x->exporter.n > 0)
 		plist_lookup(x, &x->exporter, r->exp_af, &r->exporter, out,
 		    &n);

@@ -16,12 +16,14 @@
  *
  * Counting once per combination: most flows at a site meet the same few
  * cells ("dst port 443" on one side, "in if 3" on the other), so the
- * index remembers, per pair of cells met on the two sides of one table,
- * the union of their trackings (each once: a tracking filed on both
- * sides is met twice by a flow whose source and destination both match).
- * The caller adds the flow to that combination's sums, and the sums to
- * each of its trackings when a step closes: a flow costs one addition
- * per table instead of one per tracking it passes.
+ * index remembers, per set of cells a flow meets (one per side of each
+ * table), the union of their trackings, each once (a tracking filed on
+ * both sides is met twice by a flow whose source and destination both
+ * match).  The caller adds the flow to that combination's sums, and the
+ * sums to each of its trackings when a step closes: a flow costs one
+ * addition instead of one per tracking it passes.  Half the room is for
+ * whole flows' combinations; past that a flow gets one combination per
+ * table, and with no room left its trackings come one by one.
  *
  * Structures: IPv4 prefixes in a 16-8-8 stride trie per side (a hash of
  * the /16 at the root, 256-slot nodes below, each prefix spread over the
@@ -65,8 +67,9 @@ int trkindex_add(struct trkindex *x, const struct filter *f);
 /*
  * The trackings r may pass, each once, in two forms:
  *  - combinations, into co (room for TRKINDEX_TABLES), their number in
- *    *nco: what the cells r meets on both sides of one table (addresses,
- *    ports, interfaces, protocols) give together.  Every tracking of a
+ *    *nco: what the cells r meets (on both sides of addresses, ports,
+ *    interfaces, and the protocol) give together, one for the flow or,
+ *    when room runs short, one per table.  Every tracking of a
  *    combination's exact list (trkindex_combo_ids) passes for sure (its
  *    filter is exactly the condition it was filed under: filter_pin.exact),
  *    so a caller counts r once per combination, not once per tracking, and
