@@ -515,6 +515,12 @@ tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
 
 	if (!t->started)
 		return 0;
+	/* The index short of room for combinations (a burst of new ones):
+	 * hand their sums over so that it may forget them (once a second,
+	 * the daemon's tick), rather than counting tracking by tracking until
+	 * the step closes. */
+	if (trkindex_combos(t->ix) >= TRKINDEX_COMBOS / 4 * 3)
+		settle(t);
 	/* After a clock jump, skip what can no longer hold anything. */
 	if (now_b > t->open + t->lateness + t->w)
 		t->open = now_b - t->lateness - t->w;

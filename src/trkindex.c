@@ -64,11 +64,6 @@ struct xplist {
 /* A combination: the ids one flow's source and destination cells of one
  * table give together, each once; exact ones first (bare ids), then the
  * ones whose filter must still be run. */
-struct xcombo {
-	uint32_t	*ids;
-	uint32_t	 nex, n;
-};
-
 /*
  * The cells a flow meets, one per side of each table (the deepest with
  * ids, 0: none): IPv4 source and destination, ports, interfaces,
@@ -77,13 +72,46 @@ struct xcombo {
  */
 enum { K_V4S, K_V4D, K_PORTS, K_PORTD, K_IFS, K_IFD, K_PROTO, NKEY };
 
-/* key -> combination + 1; combo 0: empty slot.  32 bytes. */
+struct xcombo {
+	uint32_t	*ids;
+	uint32_t	 nex, n;
+	uint32_t	 k[NKEY];	/* its key */
+};
+
+/* A slot of the memo: part of its key's hash, and the combination + 1
+ * (0: an empty slot) whose key is compared in full; 8 bytes, so that the
+ * memo of a few thousand combinations stays in cache. */
 struct xmemo {
-	uint32_t	 k[NKEY];
+	uint32_t	 fp;
 	uint32_t	 combo;
 };
 
 #define MEMO_MIN	256		/* slots at first, 2^n */
+
+/*
+ * The IPv4 trie as lookups read it, made from the one built (freeze()):
+ * what a flow needs of a cell (the cell if it holds ids, else 0, and the
+ * node below) beside the slot naming it, and the nodes packed, a bit per
+ * slot in use and the used slots' entries in one array, so that a node
+ * whose 256 slots take 1 KB reads as one cache line (a flow's address is
+ * seldom in a tracked host's /32).
+ */
+struct xpk {
+	uint32_t	 keycell;	/* the cell if it holds ids, else 0 */
+	uint32_t	 child;		/* its node, 0: none */
+};
+
+struct xroot {
+	uint32_t	 key;
+	uint32_t	 cell;		/* 0: an empty slot */
+	struct xpk	 pk;
+};
+
+struct xcnode {
+	uint64_t	 bm[4];		/* slots in use */
+	uint32_t	 first;		/* their entries in pk[] */
+	uint8_t		 pre[4];	/* slots in use before each word */
+};
 
 struct trkindex {
 	struct xcell	*cells;
@@ -100,6 +128,11 @@ struct trkindex {
 	struct xcombo	*combos;
 	uint32_t	 ncombos;
 	struct xmemo	*memo;		/* at most half full */
+	/* the IPv4 trie packed (freeze), made again after an add */
+	int		 frozen;
+	struct xroot	*froot[2];	/* as h[TBL_V4][side] */
+	struct xcnode	*fnode;		/* as nodes */
+	struct xpk	*fpk;
 	uint32_t	 mslots;	/* 2^n, 0: none yet */
 	struct trkindex_stats st;
 };
@@ -137,6 +170,10 @@ trkindex_free(struct trkindex *x)
 	free(x->always);
 	free(x->stamp);
 	trkindex_forget(x);
+	free(x->froot[0]);
+	free(x->froot[1]);
+	free(x->fnode);
+	free(x->fpk);
 	free(x->combos);
 	free(x->memo);
 	free(x);
@@ -205,7 +242,7 @@ cell_add(struct trkindex *x, uint32_t c, uint32_t id)
 static inline uint32_t
 xhash_slot(const struct xhash *h, uint32_t key)
 {
-	return (key * 0x9e3779b1u) >> 7 & h->mask;
+	return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >> 32) & h->mask;
 }
 
 static inline uint32_t
@@ -477,6 +514,7 @@ trkindex_add(struct trkindex *x, const struct filter *f)
 
 	if (x->ntrk >= TRKINDEX_EXACT - 1 || trk_room(x) == -1)
 		return -1;
+	x->frozen = 0;
 	memset(&ps, 0, sizeof(ps));
 	if (f != NULL && filter_pins(f, &ps) == -1)
 		return -1;
@@ -557,6 +595,107 @@ v4_path(const struct trkindex *x, const struct xhash *root, uint32_t a,
 		p->c[p->n++] = c;
 }
 
+static struct xpk
+pk_of(const struct trkindex *x, uint32_t c)
+{
+	struct xpk p = { x->cells[c].n > 0 ? c : 0, x->cells[c].child };
+
+	return p;
+}
+
+/* Make the packed trie; -1 (the lookups then read the one built) when out
+ * of memory. */
+static int
+freeze(struct trkindex *x)
+{
+	size_t used = 0, k = 0;
+
+	free(x->froot[0]);
+	free(x->froot[1]);
+	free(x->fnode);
+	free(x->fpk);
+	x->froot[0] = x->froot[1] = NULL;
+	x->fnode = NULL;
+	x->fpk = NULL;
+	for (uint32_t nd = 1; nd < x->nnodes; nd++)
+		for (int i = 0; i < 256; i++)
+			used += x->nodes[nd][i] != 0;
+	if ((x->fnode = calloc(x->nnodes, sizeof(*x->fnode))) == NULL ||
+	    (x->fpk = calloc(used + 1, sizeof(*x->fpk))) == NULL)
+		return -1;
+	for (int side = 0; side < 2; side++) {
+		const struct xhash *h = &x->h[TBL_V4][side];
+
+		if (h->n == 0)
+			continue;
+		if ((x->froot[side] = calloc((size_t)h->mask + 1,
+		    sizeof(*x->froot[side]))) == NULL)
+			return -1;
+		for (uint32_t j = 0; j <= h->mask; j++) {
+			x->froot[side][j].key = h->e[j].key;
+			x->froot[side][j].cell = h->e[j].cell;
+			if (h->e[j].cell != 0)
+				x->froot[side][j].pk = pk_of(x, h->e[j].cell);
+		}
+	}
+	for (uint32_t nd = 1; nd < x->nnodes; nd++) {
+		struct xcnode *cn = &x->fnode[nd];
+		unsigned n = 0;
+
+		cn->first = (uint32_t)k;
+		for (int i = 0; i < 256; i++) {
+			if (i % 64 == 0)
+				cn->pre[i / 64] = (uint8_t)n;
+			if (x->nodes[nd][i] == 0)
+				continue;
+			cn->bm[i / 64] |= 1ull << (i % 64);
+			x->fpk[k++] = pk_of(x, x->nodes[nd][i]);
+			n++;
+		}
+	}
+	x->frozen = 1;
+	return 0;
+}
+
+/* Slot s of packed node nd, NULL: not in use. */
+static inline const struct xpk *
+fnode_get(const struct trkindex *x, uint32_t nd, unsigned s)
+{
+	const struct xcnode *cn = &x->fnode[nd];
+	uint64_t w = cn->bm[s / 64], bit = 1ull << (s % 64);
+
+	if (!(w & bit))
+		return NULL;
+	return &x->fpk[cn->first + cn->pre[s / 64] +
+	    (unsigned)__builtin_popcountll(w & (bit - 1))];
+}
+
+/* v4_key() on the packed trie. */
+static inline uint32_t
+v4_key_packed(const struct trkindex *x, int side, uint32_t a)
+{
+	const struct xhash *h = &x->h[TBL_V4][side];
+	const struct xroot *rt = x->froot[side];
+	const struct xpk *pk;
+	uint32_t i, k;
+
+	if (rt == NULL)
+		return 0;
+	for (i = xhash_slot(h, a >> 16); rt[i].cell != 0 && rt[i].key !=
+	    a >> 16; i = (i + 1) & h->mask)
+		;
+	if (rt[i].cell == 0)
+		return 0;
+	k = rt[i].pk.keycell;
+	if (rt[i].pk.child == 0 ||
+	    (pk = fnode_get(x, rt[i].pk.child, a >> 8 & 255)) == NULL)
+		return k;
+	k = pk->keycell != 0 ? pk->keycell : k;
+	if (pk->child == 0 || (pk = fnode_get(x, pk->child, a & 255)) == NULL)
+		return k;
+	return pk->keycell != 0 ? pk->keycell : k;
+}
+
 /* The deepest cell with ids a flow meets in the IPv4 trie (its path's
  * name), 0: none. */
 static inline uint32_t
@@ -631,7 +770,7 @@ combo_build(struct trkindex *x, struct xcombo *cb, const struct xpath *p,
 	return 0;
 }
 
-static inline uint32_t
+static inline uint64_t
 memo_hash(const uint32_t *k)
 {
 	const uint64_t m = 0x9e3779b97f4a7c15ull;
@@ -642,7 +781,7 @@ memo_hash(const uint32_t *k)
 	h = (h ^ ((uint64_t)k[2] << 32 | k[3])) * m;
 	h = (h ^ ((uint64_t)k[4] << 32 | k[5])) * m;
 	h = (h ^ k[6]) * m;
-	return (uint32_t)(h >> 32);
+	return h ^ h >> 29;
 }
 
 /* Twice the slots (or the first ones); -1: out of memory. */
@@ -657,8 +796,9 @@ memo_grow(struct trkindex *x)
 	for (uint32_t i = 0; i < x->mslots; i++) {
 		if (x->memo[i].combo == 0)
 			continue;
-		for (h = memo_hash(x->memo[i].k) & (ns - 1); nm[h].combo != 0;
-		    h = (h + 1) & (ns - 1))
+		h = (uint32_t)(memo_hash(x->combos[x->memo[i].combo - 1].k) >>
+		    32) & (ns - 1);
+		for (; nm[h].combo != 0; h = (h + 1) & (ns - 1))
 			;
 		nm[h] = x->memo[i];
 	}
@@ -672,11 +812,17 @@ memo_grow(struct trkindex *x)
 static inline uint32_t
 memo_find(const struct trkindex *x, const uint32_t *k)
 {
+	uint64_t hh;
+	uint32_t fp;
+
 	if (x->mslots == 0)
 		return 0;
-	for (uint32_t h = memo_hash(k) & (x->mslots - 1);
+	hh = memo_hash(k);
+	fp = (uint32_t)hh;
+	for (uint32_t h = (uint32_t)(hh >> 32) & (x->mslots - 1);
 	    x->memo[h].combo != 0; h = (h + 1) & (x->mslots - 1))
-		if (memcmp(x->memo[h].k, k, sizeof(x->memo[h].k)) == 0)
+		if (x->memo[h].fp == fp && memcmp(x->combos[x->memo[h].combo -
+		    1].k, k, NKEY * sizeof(*k)) == 0)
 			return x->memo[h].combo;
 	return 0;
 }
@@ -687,21 +833,25 @@ static uint32_t
 memo_add(struct trkindex *x, const struct xpath *p, const uint32_t *k,
     uint32_t limit)
 {
+	struct xcombo *cb;
+	uint64_t hh = memo_hash(k);
 	uint32_t h;
 
 	if (x->ncombos >= limit)
 		return 0;
-	if ((x->ncombos + 1) * 2 > x->mslots && memo_grow(x) == -1)
-		return 0;
 	if (x->combos == NULL && (x->combos = calloc(TRKINDEX_COMBOS,
 	    sizeof(*x->combos))) == NULL)
 		return 0;
-	if (combo_build(x, &x->combos[x->ncombos], p, k) == -1)
+	if ((x->ncombos + 1) * 2 > x->mslots && memo_grow(x) == -1)
 		return 0;
-	for (h = memo_hash(k) & (x->mslots - 1); x->memo[h].combo != 0;
+	cb = &x->combos[x->ncombos];
+	if (combo_build(x, cb, p, k) == -1)
+		return 0;
+	memcpy(cb->k, k, sizeof(cb->k));
+	for (h = (uint32_t)(hh >> 32) & (x->mslots - 1); x->memo[h].combo != 0;
 	    h = (h + 1) & (x->mslots - 1))
 		;
-	memcpy(x->memo[h].k, k, sizeof(x->memo[h].k));
+	x->memo[h].fp = (uint32_t)hh;
 	x->memo[h].combo = ++x->ncombos;
 	return x->ncombos;
 }
@@ -743,43 +893,91 @@ paths_of(const struct trkindex *x, const struct flowrec *r,
 		hash_path(x, &x->h[TBL_PROTO][0], r->proto, &p[K_PROTO]);
 }
 
+/* Keys k[first .. first + n) of a group or a table. */
+struct krange {
+	uint8_t		 first, n;
+};
+
+/* Addresses, whose cells are many, apart from the fields of few values,
+ * so that the combinations of one do not multiply those of the other. */
+static const struct krange groups[] = { { K_V4S, 2 }, { K_PORTS, 5 } };
+static const struct krange tables[] = { { K_V4S, 2 }, { K_PORTS, 2 },
+    { K_IFS, 2 }, { K_PROTO, 1 } };
+
+static inline int
+range_any(const uint32_t *k, const struct krange *g)
+{
+	uint32_t any = 0;
+
+	for (int i = g->first; i < g->first + g->n; i++)
+		any |= k[i];
+	return any != 0;
+}
+
+/* The combination (number + 1) of the keys of range g, made while fewer
+ * than limit are kept (paths found once, on the first one made); 0: no
+ * room. */
+static inline uint32_t
+range_combo(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
+    const struct krange *g, uint32_t limit, struct xpath *p, int *havep)
+{
+	uint32_t kt[NKEY] = { 0 }, c;
+
+	for (int i = g->first; i < g->first + g->n; i++)
+		kt[i] = k[i];
+	if ((c = memo_find(x, kt)) != 0)
+		return c;
+	if (!*havep) {
+		paths_of(x, r, k, p);
+		*havep = 1;
+	}
+	return memo_add(x, p, kt, limit);
+}
+
 /*
- * The ids of the cells a flow met (paths p, key k): one combination for
- * the whole flow when it is known or there is room for it (half the
- * room); else one per table, while there is room; else id by id.
+ * The ids of the cells a flow met (key k): one combination for its
+ * addresses and one for its other fields, when known or while there is
+ * room (three quarters of it); else one per table, while there is room;
+ * else id by id.
  */
 static inline void
 combine(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
     uint32_t *out, unsigned *n, uint32_t *co, unsigned *nco)
 {
 	struct xpath p[NKEY];
-	uint32_t c, kt[NKEY];
+	int have = 0;
+	uint32_t c;
 
-	if ((c = memo_find(x, k)) != 0) {
-		use_combo(x, c, out, n, co, nco);
-		return;
-	}
-	paths_of(x, r, k, p);
-	if ((c = memo_add(x, p, k, TRKINDEX_COMBOS / 2)) != 0) {
-		use_combo(x, c, out, n, co, nco);
-		return;
-	}
-	for (int t = 0; t < NKEY; t += 2) {
-		int w = t == K_PROTO ? 1 : 2;	/* keys of the table */
-
-		if (k[t] == 0 && (w == 1 || k[t + 1] == 0))
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		if (!range_any(k, &groups[g]))
 			continue;
-		memset(kt, 0, sizeof(kt));
-		memcpy(kt + t, k + t, w * sizeof(*kt));
-		if ((c = memo_find(x, kt)) != 0 ||
-		    (c = memo_add(x, p, kt, TRKINDEX_COMBOS)) != 0) {
+		if ((c = range_combo(x, r, k, &groups[g],
+		    TRKINDEX_COMBOS / 4 * 3, p, &have)) != 0) {
 			use_combo(x, c, out, n, co, nco);
 			continue;
 		}
-		next_epoch(x);
-		for (int s = t; s < t + w; s++)
-			for (unsigned i = 0; i < p[s].n; i++)
-				emit(x, p[s].c[i], out, n);
+		for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]);
+		    t++) {
+			const struct krange *tb = &tables[t];
+
+			if (tb->first < groups[g].first || tb->first >=
+			    groups[g].first + groups[g].n || !range_any(k, tb))
+				continue;
+			if ((c = range_combo(x, r, k, tb, TRKINDEX_COMBOS, p,
+			    &have)) != 0) {
+				use_combo(x, c, out, n, co, nco);
+				continue;
+			}
+			if (!have) {
+				paths_of(x, r, k, p);
+				have = 1;
+			}
+			next_epoch(x);
+			for (int s = tb->first; s < tb->first + tb->n; s++)
+				for (unsigned i = 0; k[s] != 0 &&
+				    i < p[s].n; i++)
+					emit(x, p[s].c[i], out, n);
+		}
 	}
 }
 
@@ -873,7 +1071,12 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
 		n = x->nalways;
 	}
 	/* a field not sent passes no test on it: no lookup */
-	if (r->af == FR_AF_INET) {
+	if (r->af == FR_AF_INET && (x->frozen || freeze(x) == 0)) {
+		if (r->fields & FR_HAS_SRCADDR)
+			k[K_V4S] = v4_key_packed(x, 0, r->src.v4);
+		if (r->fields & FR_HAS_DSTADDR)
+			k[K_V4D] = v4_key_packed(x, 1, r->dst.v4);
+	} else if (r->af == FR_AF_INET) {
 		if (r->fields & FR_HAS_SRCADDR)
 			k[K_V4S] = v4_key(x, &x->h[TBL_V4][0], r->src.v4);
 		if (r->fields & FR_HAS_DSTADDR)
