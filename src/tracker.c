@@ -38,6 +38,7 @@
 
 #define TRK_SKEW	8	/* buckets of clock skew allowed ahead */
 #define TRK_WMAX	(100 + 1 + TRK_SKEW)	/* slots at most */
+#define TRK_BATCH	16	/* flows prepared at once (trkindex_prepare) */
 #define TRK_ACC_MAX	(16u << 20)	/* bytes of combination sums, at most */
 
 struct tslot {
@@ -434,6 +435,7 @@ put_linear(struct tracker *t, const struct flowrec *r)
 void
 tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 {
+	struct trkindex_pre pre[TRK_BATCH];
 	struct spread sp;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -445,7 +447,14 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 			put_linear(t, r);
 			continue;
 		}
-		nc = trkindex_lookup(t->ix, r, t->cand, co, &nco);
+		/* the cells of a batch of flows first: the memory their
+		 * combinations are found in comes meanwhile */
+		if (i % TRK_BATCH == 0)
+			for (j = i; j < n && j < i + TRK_BATCH; j++)
+				trkindex_prepare(t->ix, &recs[j],
+				    &pre[j - i]);
+		nc = trkindex_lookup_pre(t->ix, r, &pre[i % TRK_BATCH],
+		    t->cand, co, &nco);
 		/* the candidates that pass, then the counting: a loop without
 		 * calls for the usual case */
 		m = 0;

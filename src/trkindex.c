@@ -75,14 +75,13 @@ enum { K_V4S, K_V4D, K_PORTS, K_PORTD, K_IFS, K_IFD, K_PROTO, NKEY };
 struct xcombo {
 	uint32_t	*ids;
 	uint32_t	 nex, n;
-	uint32_t	 k[NKEY];	/* its key */
 };
 
-/* A slot of the memo: part of its key's hash, and the combination + 1
- * (0: an empty slot) whose key is compared in full; 8 bytes, so that the
- * memo of a few thousand combinations stays in cache. */
+/* A slot of the memo: a key and its combination + 1 (0: an empty slot);
+ * 32 bytes, two to a cache line, so that finding a combination reads one
+ * line (trkindex_prepare asks for it ahead). */
 struct xmemo {
-	uint32_t	 fp;
+	uint32_t	 k[NKEY];
 	uint32_t	 combo;
 };
 
@@ -657,6 +656,17 @@ freeze(struct trkindex *x)
 	return 0;
 }
 
+/* Bits set in v (without a call where the CPU's instruction is not
+ * assumed). */
+static inline unsigned
+popcount64(uint64_t v)
+{
+	v -= v >> 1 & 0x5555555555555555ull;
+	v = (v & 0x3333333333333333ull) + (v >> 2 & 0x3333333333333333ull);
+	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((v * 0x0101010101010101ull) >> 56);
+}
+
 /* Slot s of packed node nd, NULL: not in use. */
 static inline const struct xpk *
 fnode_get(const struct trkindex *x, uint32_t nd, unsigned s)
@@ -666,8 +676,7 @@ fnode_get(const struct trkindex *x, uint32_t nd, unsigned s)
 
 	if (!(w & bit))
 		return NULL;
-	return &x->fpk[cn->first + cn->pre[s / 64] +
-	    (unsigned)__builtin_popcountll(w & (bit - 1))];
+	return &x->fpk[cn->first + cn->pre[s / 64] + popcount64(w & (bit - 1))];
 }
 
 /* v4_key() on the packed trie. */
@@ -781,7 +790,8 @@ memo_hash(const uint32_t *k)
 	h = (h ^ ((uint64_t)k[2] << 32 | k[3])) * m;
 	h = (h ^ ((uint64_t)k[4] << 32 | k[5])) * m;
 	h = (h ^ k[6]) * m;
-	return h ^ h >> 29;
+	h ^= h >> 29;
+	return h != 0 ? h : 1;		/* 0 means "no key" */
 }
 
 /* Twice the slots (or the first ones); -1: out of memory. */
@@ -796,8 +806,7 @@ memo_grow(struct trkindex *x)
 	for (uint32_t i = 0; i < x->mslots; i++) {
 		if (x->memo[i].combo == 0)
 			continue;
-		h = (uint32_t)(memo_hash(x->combos[x->memo[i].combo - 1].k) >>
-		    32) & (ns - 1);
+		h = (uint32_t)(memo_hash(x->memo[i].k) >> 32) & (ns - 1);
 		for (; nm[h].combo != 0; h = (h + 1) & (ns - 1))
 			;
 		nm[h] = x->memo[i];
@@ -808,21 +817,16 @@ memo_grow(struct trkindex *x)
 	return 0;
 }
 
-/* The combination (number + 1) of key k, 0: not made yet. */
+/* The combination (number + 1) of key k whose memo_hash is hh, 0: not
+ * made yet. */
 static inline uint32_t
-memo_find(const struct trkindex *x, const uint32_t *k)
+memo_find(const struct trkindex *x, const uint32_t *k, uint64_t hh)
 {
-	uint64_t hh;
-	uint32_t fp;
-
 	if (x->mslots == 0)
 		return 0;
-	hh = memo_hash(k);
-	fp = (uint32_t)hh;
 	for (uint32_t h = (uint32_t)(hh >> 32) & (x->mslots - 1);
 	    x->memo[h].combo != 0; h = (h + 1) & (x->mslots - 1))
-		if (x->memo[h].fp == fp && memcmp(x->combos[x->memo[h].combo -
-		    1].k, k, NKEY * sizeof(*k)) == 0)
+		if (memcmp(x->memo[h].k, k, NKEY * sizeof(*k)) == 0)
 			return x->memo[h].combo;
 	return 0;
 }
@@ -847,11 +851,10 @@ memo_add(struct trkindex *x, const struct xpath *p, const uint32_t *k,
 	cb = &x->combos[x->ncombos];
 	if (combo_build(x, cb, p, k) == -1)
 		return 0;
-	memcpy(cb->k, k, sizeof(cb->k));
 	for (h = (uint32_t)(hh >> 32) & (x->mslots - 1); x->memo[h].combo != 0;
 	    h = (h + 1) & (x->mslots - 1))
 		;
-	x->memo[h].fp = (uint32_t)hh;
+	memcpy(x->memo[h].k, k, sizeof(x->memo[h].k));
 	x->memo[h].combo = ++x->ncombos;
 	return x->ncombos;
 }
@@ -917,15 +920,26 @@ range_any(const uint32_t *k, const struct krange *g)
 /* The combination (number + 1) of the keys of range g, made while fewer
  * than limit are kept (paths found once, on the first one made); 0: no
  * room. */
-static inline uint32_t
-range_combo(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
-    const struct krange *g, uint32_t limit, struct xpath *p, int *havep)
+static inline void
+range_key(const uint32_t *k, const struct krange *g, uint32_t *kt)
 {
-	uint32_t kt[NKEY] = { 0 }, c;
-
+	memset(kt, 0, NKEY * sizeof(*kt));
 	for (int i = g->first; i < g->first + g->n; i++)
 		kt[i] = k[i];
-	if ((c = memo_find(x, kt)) != 0)
+}
+
+/* hh: memo_hash of the range's key, or 0 to compute it here. */
+static inline uint32_t
+range_combo(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
+    const struct krange *g, uint64_t hh, uint32_t limit, struct xpath *p,
+    int *havep)
+{
+	uint32_t kt[NKEY], c;
+
+	range_key(k, g, kt);
+	if (hh == 0)
+		hh = memo_hash(kt);
+	if ((c = memo_find(x, kt, hh)) != 0)
 		return c;
 	if (!*havep) {
 		paths_of(x, r, k, p);
@@ -941,17 +955,19 @@ range_combo(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
  * else id by id.
  */
 static inline void
-combine(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
-    uint32_t *out, unsigned *n, uint32_t *co, unsigned *nco)
+combine(struct trkindex *x, const struct flowrec *r,
+    const struct trkindex_pre *pre, uint32_t *out, unsigned *n, uint32_t *co,
+    unsigned *nco)
 {
+	const uint32_t *k = pre->k;
 	struct xpath p[NKEY];
 	int have = 0;
 	uint32_t c;
 
-	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		if (!range_any(k, &groups[g]))
+	for (size_t g = 0; g < TRKINDEX_GROUPS; g++) {
+		if (pre->hh[g] == 0)
 			continue;
-		if ((c = range_combo(x, r, k, &groups[g],
+		if ((c = range_combo(x, r, k, &groups[g], pre->hh[g],
 		    TRKINDEX_COMBOS / 4 * 3, p, &have)) != 0) {
 			use_combo(x, c, out, n, co, nco);
 			continue;
@@ -963,8 +979,8 @@ combine(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
 			if (tb->first < groups[g].first || tb->first >=
 			    groups[g].first + groups[g].n || !range_any(k, tb))
 				continue;
-			if ((c = range_combo(x, r, k, tb, TRKINDEX_COMBOS, p,
-			    &have)) != 0) {
+			if ((c = range_combo(x, r, k, tb, 0, TRKINDEX_COMBOS,
+			    p, &have)) != 0) {
 				use_combo(x, c, out, n, co, nco);
 				continue;
 			}
@@ -1057,19 +1073,13 @@ hash_key(const struct xhash *h, uint32_t key)
 	return h->n != 0 ? xhash_get(h, key) : 0;
 }
 
-unsigned
-trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
-    uint32_t *co, unsigned *nco)
+void
+trkindex_prepare(struct trkindex *x, const struct flowrec *r,
+    struct trkindex_pre *pre)
 {
-	uint32_t k[NKEY] = { 0 };
-	unsigned n = 0;
+	uint32_t *k = pre->k, kt[NKEY];
 
-	next_epoch(x);
-	*nco = 0;
-	if (x->nalways > 0) {
-		memcpy(out, x->always, x->nalways * sizeof(*out));
-		n = x->nalways;
-	}
+	memset(k, 0, sizeof(pre->k));
 	/* a field not sent passes no test on it: no lookup */
 	if (r->af == FR_AF_INET && (x->frozen || freeze(x) == 0)) {
 		if (r->fields & FR_HAS_SRCADDR)
@@ -1081,11 +1091,6 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
 			k[K_V4S] = v4_key(x, &x->h[TBL_V4][0], r->src.v4);
 		if (r->fields & FR_HAS_DSTADDR)
 			k[K_V4D] = v4_key(x, &x->h[TBL_V4][1], r->dst.v4);
-	} else if (r->af == FR_AF_INET6) {
-		if (r->fields & FR_HAS_SRCADDR)
-			plist_lookup(x, &x->v6[0], r->af, &r->src, out, &n);
-		if (r->fields & FR_HAS_DSTADDR)
-			plist_lookup(x, &x->v6[1], r->af, &r->dst, out, &n);
 	}
 	if (r->fields & FR_HAS_PORTS) {
 		k[K_PORTS] = hash_key(&x->h[TBL_PORT][0], r->sport);
@@ -1098,13 +1103,55 @@ trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
 	/* protocols are filed on one side only (file_pin) */
 	if (r->fields & FR_HAS_PROTO)
 		k[K_PROTO] = hash_key(&x->h[TBL_PROTO][0], r->proto);
-	if ((k[K_V4S] | k[K_V4D] | k[K_PORTS] | k[K_PORTD] | k[K_IFS] |
-	    k[K_IFD] | k[K_PROTO]) != 0)
-		combine(x, r, k, out, &n, co, nco);
+	for (size_t g = 0; g < TRKINDEX_GROUPS; g++) {
+		pre->hh[g] = 0;
+		if (!range_any(k, &groups[g]))
+			continue;
+		range_key(k, &groups[g], kt);
+		pre->hh[g] = memo_hash(kt);	/* never 0: 0 is "none" */
+		/* the memo slot is read in trkindex_lookup_pre: fetch it
+		 * while the caller prepares the next flows */
+		if (x->mslots > 0)
+			__builtin_prefetch(&x->memo[(uint32_t)(pre->hh[g] >>
+			    32) & (x->mslots - 1)]);
+	}
+}
+
+unsigned
+trkindex_lookup_pre(struct trkindex *x, const struct flowrec *r,
+    const struct trkindex_pre *pre, uint32_t *out, uint32_t *co,
+    unsigned *nco)
+{
+	unsigned n = 0;
+
+	next_epoch(x);
+	*nco = 0;
+	if (x->nalways > 0) {
+		memcpy(out, x->always, x->nalways * sizeof(*out));
+		n = x->nalways;
+	}
+	if (r->af == FR_AF_INET6) {
+		if (r->fields & FR_HAS_SRCADDR)
+			plist_lookup(x, &x->v6[0], r->af, &r->src, out, &n);
+		if (r->fields & FR_HAS_DSTADDR)
+			plist_lookup(x, &x->v6[1], r->af, &r->dst, out, &n);
+	}
+	if ((pre->hh[0] | pre->hh[1]) != 0)
+		combine(x, r, pre, out, &n, co, nco);
 	if (x->exporter.n > 0)
 		plist_lookup(x, &x->exporter, r->exp_af, &r->exporter, out,
 		    &n);
 	return n;
+}
+
+unsigned
+trkindex_lookup(struct trkindex *x, const struct flowrec *r, uint32_t *out,
+    uint32_t *co, unsigned *nco)
+{
+	struct trkindex_pre pre;
+
+	trkindex_prepare(x, r, &pre);
+	return trkindex_lookup_pre(x, r, &pre, out, co, nco);
 }
 
 uint32_t

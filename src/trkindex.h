@@ -88,6 +88,24 @@ int trkindex_add(struct trkindex *x, const struct filter *f);
 unsigned trkindex_lookup(struct trkindex *x, const struct flowrec *r,
     uint32_t *out, uint32_t *co, unsigned *nco);
 
+/*
+ * The same in two steps, for a batch of flows: trkindex_prepare() finds
+ * the cells r meets and asks for the memory the second step reads, so
+ * that preparing the next flows of a batch hides its latency;
+ * trkindex_lookup_pre() then gives what trkindex_lookup() gives.
+ */
+#define TRKINDEX_GROUPS		2
+struct trkindex_pre {
+	uint32_t	 k[7];		/* cells met */
+	uint64_t	 hh[TRKINDEX_GROUPS];	/* hashes of their keys */
+};
+
+void trkindex_prepare(struct trkindex *x, const struct flowrec *r,
+    struct trkindex_pre *pre);
+unsigned trkindex_lookup_pre(struct trkindex *x, const struct flowrec *r,
+    const struct trkindex_pre *pre, uint32_t *out, uint32_t *co,
+    unsigned *nco);
+
 /* Combinations made so far: they are numbered 0 .. this - 1. */
 uint32_t trkindex_combos(const struct trkindex *x);
 
