@@ -38,7 +38,7 @@
 
 #define TRK_SKEW	8	/* buckets of clock skew allowed ahead */
 #define TRK_WMAX	(100 + 1 + TRK_SKEW)	/* slots at most */
-#define TRK_BATCH	16	/* flows prepared at once (trkindex_prepare) */
+#define TRK_BATCH	16	/* flows looked up together (tracker_put) */
 #define TRK_ACC_MAX	(16u << 20)	/* bytes of combination sums, at most */
 
 struct tslot {
@@ -74,6 +74,11 @@ struct tracker {
 	unsigned	 n, cap;
 	struct trkindex	*ix;
 	uint32_t	*cand;		/* cap candidates of one flow */
+	uint32_t	*bcand;		/* cap * TRK_BATCH: of a batch */
+	/* per tracking: what an index candidate still runs (its residual
+	 * or its filter, NULL: nothing), apart from struct trk: read for
+	 * every candidate */
+	const struct filter **test;
 	int		 noindex;
 	/* per combination of the index: w slots, counters, whether it
 	 * holds sums not yet settled (and the list of those) */
@@ -114,6 +119,8 @@ tracker_free(struct tracker *t)
 	free(t->unit);
 	free(t->trk);
 	free(t->cand);
+	free(t->bcand);
+	free(t->test);
 	free(t->acc);
 	free(t->cst);
 	free(t->cdirty);
@@ -133,6 +140,7 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		unsigned cap = t->cap ? t->cap * 2 : 16;
 		struct trk *nt = realloc(t->trk, cap * sizeof(*nt));
 		uint32_t *nc;
+		const struct filter **nf;
 		uint8_t *nu;
 		struct tslot *ns;
 		size_t sz = (size_t)cap * t->w * sizeof(*ns);
@@ -143,6 +151,13 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		if ((nc = realloc(t->cand, cap * sizeof(*nc))) == NULL)
 			return -1;
 		t->cand = nc;
+		if ((nc = reallocarray(t->bcand, cap, TRK_BATCH *
+		    sizeof(*nc))) == NULL)
+			return -1;
+		t->bcand = nc;
+		if ((nf = reallocarray(t->test, cap, sizeof(*nf))) == NULL)
+			return -1;
+		t->test = nf;
 		if ((nu = realloc(t->unit, cap)) == NULL)
 			return -1;
 		t->unit = nu;
@@ -167,6 +182,7 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		k->rf = filter_residual(f, kind);
 	k->mult = mult > 0 ? mult : 1;
 	t->unit[t->n] = k->mult == 1;
+	t->test[t->n] = k->rf != NULL ? k->rf : k->f;
 	if (!t->started) {
 		uint64_t b = now_ms / t->step_ms;
 
@@ -432,85 +448,117 @@ put_linear(struct tracker *t, const struct flowrec *r)
 	}
 }
 
+/* Ask for the sums of combination c that r adds to first. */
+static inline void
+prefetch_sums(const struct tracker *t, const struct flowrec *r, uint32_t c)
+{
+	if (c < t->cacc)
+		__builtin_prefetch(t->acc + (size_t)c * t->w +
+		    r->first_ms / t->step_ms % t->w, 1);
+}
+
+/* Count r, spread as sp, into its combinations co and the trackings of
+ * its candidates that passed, cand[0 .. m). */
+static void
+put_one(struct tracker *t, const struct flowrec *r, const uint32_t *co,
+    unsigned nco, const uint32_t *cand, unsigned m)
+{
+	struct spread sp;
+	unsigned j;
+
+	spread_of(t, r, &sp);
+	if (nco > 0) {
+		if (acc_room(t) == 0)
+			for (j = 0; j < nco; j++)
+				count_combo(t, co[j], &sp, r);
+		else for (j = 0; j < nco; j++) {
+			/* no memory for sums: tracking by tracking */
+			const uint32_t *ids;
+			unsigned ni = trkindex_combo_ids(t->ix, co[j], &ids);
+
+			for (unsigned q = 0; q < ni; q++)
+				count(t, ids[q], &sp, r);
+		}
+	}
+	if (m == 0)
+		return;
+	if (sp.n == 1 && sp.late == 0 && sp.fslot == (int)sp.slot[0]) {
+		/* all in the flow's own bucket: for multiplier 1, three
+		 * additions in one cell */
+		struct tslot *base = t->slots + sp.slot[0];
+		const uint8_t *unit = t->unit;
+		double o = sp.oct[0], p = sp.pkt[0];
+		size_t w = t->w;
+
+		for (j = 0; j < m; j++) {
+			uint32_t k = cand[j];
+
+			if (unit[k]) {
+				struct tslot *sl = base + k * w;
+
+				sl->oct += o;
+				sl->pkt += p;
+				sl->flw += 1;
+			} else
+				count(t, k, &sp, r);
+		}
+	} else {
+		for (j = 0; j < m; j++)
+			count(t, cand[j], &sp, r);
+	}
+}
+
+/*
+ * A batch of flows in three passes, each over the whole batch, so that
+ * the memory one pass reads is asked for by the one before: their cells
+ * (and memo slots), their combinations and candidates (and sums), the
+ * counting.
+ */
 void
 tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 {
 	struct trkindex_pre pre[TRK_BATCH];
-	struct spread sp;
+	struct {
+		uint32_t	 co[TRKINDEX_TABLES];
+		unsigned	 nco, m, first;
+	} fb[TRK_BATCH];
 
-	for (unsigned i = 0; i < n; i++) {
-		const struct flowrec *r = &recs[i];
-		uint32_t co[TRKINDEX_TABLES];
-		unsigned nc, nco, m, j;
+	if (t->noindex) {
+		for (unsigned i = 0; i < n; i++)
+			put_linear(t, &recs[i]);
+		return;
+	}
+	for (unsigned i0 = 0; i0 < n; i0 += TRK_BATCH) {
+		const struct flowrec *r = recs + i0;
+		unsigned nb = n - i0 < TRK_BATCH ? n - i0 : TRK_BATCH;
+		unsigned used = 0, j, q;
 
-		if (t->noindex) {
-			put_linear(t, r);
-			continue;
-		}
-		/* the cells of a batch of flows first: the memory their
-		 * combinations are found in comes meanwhile */
-		if (i % TRK_BATCH == 0)
-			for (j = i; j < n && j < i + TRK_BATCH; j++)
-				trkindex_prepare(t->ix, &recs[j],
-				    &pre[j - i]);
-		nc = trkindex_lookup_pre(t->ix, r, &pre[i % TRK_BATCH],
-		    t->cand, co, &nco);
-		/* the candidates that pass, then the counting: a loop without
-		 * calls for the usual case */
-		m = 0;
-		for (j = 0; j < nc; j++) {
-			uint32_t c = t->cand[j];
+		for (j = 0; j < nb; j++)
+			trkindex_prepare(t->ix, &r[j], &pre[j]);
+		for (j = 0; j < nb; j++) {
+			unsigned nc = trkindex_lookup_pre(t->ix, &r[j],
+			    &pre[j], t->cand, fb[j].co, &fb[j].nco);
 
-			if (!(c & TRKINDEX_EXACT) && t->trk[c].f != NULL &&
-			    !filter_match(t->trk[c].rf != NULL ?
-			    t->trk[c].rf : t->trk[c].f, r))
-				continue;
-			t->cand[m++] = c & ~TRKINDEX_EXACT;
-		}
-		if (m == 0 && nco == 0)
-			continue;
-		spread_of(t, r, &sp);
-		if (nco > 0) {
-			if (acc_room(t) == 0)
-				for (j = 0; j < nco; j++)
-					count_combo(t, co[j], &sp, r);
-			else for (j = 0; j < nco; j++) {
-				/* no memory for sums: tracking by tracking */
-				const uint32_t *ids;
-				unsigned ni = trkindex_combo_ids(t->ix, co[j],
-				    &ids);
+			/* the candidates that pass */
+			fb[j].first = used;
+			for (q = 0; q < nc; q++) {
+				uint32_t c = t->cand[q], k = c &
+				    ~TRKINDEX_EXACT;
+				const struct filter *f = t->test[k];
 
-				for (unsigned q = 0; q < ni; q++)
-					count(t, ids[q], &sp, r);
+				if (!(c & TRKINDEX_EXACT) && f != NULL &&
+				    !filter_match(f, &r[j]))
+					continue;
+				t->bcand[used++] = k;
 			}
+			fb[j].m = used - fb[j].first;
+			for (q = 0; q < fb[j].nco; q++)
+				prefetch_sums(t, &r[j], fb[j].co[q]);
 		}
-		if (m == 0)
-			continue;
-		if (sp.n == 1 && sp.late == 0 && sp.fslot == (int)sp.slot[0]) {
-			/* all in the flow's own bucket: for multiplier 1,
-			 * three additions in one cell */
-			struct tslot *base = t->slots + sp.slot[0];
-			const uint8_t *unit = t->unit;
-			const uint32_t *cand = t->cand;
-			double o = sp.oct[0], p = sp.pkt[0];
-			size_t w = t->w;
-
-			for (j = 0; j < m; j++) {
-				uint32_t k = cand[j];
-
-				if (unit[k]) {
-					struct tslot *sl = base + k * w;
-
-					sl->oct += o;
-					sl->pkt += p;
-					sl->flw += 1;
-				} else
-					count(t, k, &sp, r);
-			}
-		} else {
-			for (j = 0; j < m; j++)
-				count(t, t->cand[j], &sp, r);
-		}
+		for (j = 0; j < nb; j++)
+			if (fb[j].m > 0 || fb[j].nco > 0)
+				put_one(t, &r[j], fb[j].co, fb[j].nco,
+				    t->bcand + fb[j].first, fb[j].m);
 	}
 }
 
