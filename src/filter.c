@@ -400,6 +400,66 @@ filter_match(const struct filter *f, const struct flowrec *r)
 	return eval_kid(f, f->root, r);
 }
 
+_Static_assert(sizeof(struct fnode) <= sizeof(((struct filter_conj *)0)->
+    t[0].node), "filter_conj holds a test");
+
+/* Add test i of f to c (negated if neg); -1: not one it can hold. */
+static int
+conj_add(const struct filter *f, uint32_t i, int neg, struct filter_conj *c)
+{
+	const struct fnode *n = &f->nodes[i];
+
+	if (n->op == OP_NOT && !neg)
+		return conj_add(f, n->u.kids.first, 1, c);
+	if (n->op == OP_TRUE && !neg)
+		return 0;
+	if (c->n == FILTER_CONJ_MAX)
+		return -1;
+	if (n->op != OP_NUM && (n->op != OP_ADDR ||
+	    n->u.pfx.af != FR_AF_INET || n->side == SIDE_ANY))
+		return -1;
+	c->t[c->n].neg = (uint8_t)neg;
+	memcpy(c->t[c->n].node, n, sizeof(*n));
+	c->n++;
+	return 0;
+}
+
+int
+filter_conj(const struct filter *f, struct filter_conj *out)
+{
+	const struct fnode *n = &f->nodes[f->root];
+
+	memset(out, 0, sizeof(*out));
+	if (n->op != OP_AND) {
+		if (conj_add(f, f->root, 0, out) == -1) {
+			out->n = 0;
+			return -1;
+		}
+		return 0;
+	}
+	for (uint32_t j = 0; j < n->u.kids.n; j++)
+		if (conj_add(f, f->kids[n->u.kids.first + j], 0, out) == -1) {
+			out->n = 0;
+			return -1;
+		}
+	return 0;
+}
+
+int
+filter_conj_match(const struct filter_conj *c, const struct flowrec *r)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		struct fnode n;
+		int m;
+
+		memcpy(&n, c->t[i].node, sizeof(n));
+		m = n.op == OP_NUM ? eval_num(&n, r) : eval_addr4(&n, r);
+		if (m == c->t[i].neg)
+			return 0;
+	}
+	return 1;
+}
+
 /* ------------------------------------------------------------ storage */
 
 /* Make room for one more element of size sz in *arr (n used, *cap). */

@@ -175,6 +175,24 @@ struct filter_pins {
  */
 struct filter *filter_residual(const struct filter *f, int kind);
 
+/*
+ * A filter that is a test or an "and" of up to FILTER_CONJ_MAX tests of a
+ * number field, their negations, or tests of one IPv4 address (a side
+ * named, or the exporter), copied flat for a caller that runs it for many
+ * flows (live trackings): filter_conj_match reads no pointer.  0, or -1
+ * when f is not such a filter.
+ */
+#define FILTER_CONJ_MAX	4
+struct filter_conj {
+	unsigned	 n;
+	struct {
+		uint8_t	 neg;
+		uint8_t	 node[47];	/* a compiled test (filter_int.h) */
+	} t[FILTER_CONJ_MAX];
+};
+int filter_conj(const struct filter *f, struct filter_conj *out);
+int filter_conj_match(const struct filter_conj *c, const struct flowrec *r);
+
 /* Fill out (free with filter_pins_free); -1 when out of memory. */
 int filter_pins(const struct filter *f, struct filter_pins *out);
 void filter_pins_free(struct filter_pins *p);

@@ -79,6 +79,9 @@ struct tracker {
 	 * or its filter, NULL: nothing), apart from struct trk: read for
 	 * every candidate */
 	const struct filter **test;
+	/* or, when it is an "and" of simple tests, those (filter_conj):
+	 * no test and conj n 0: nothing to run */
+	struct filter_conj *conj;
 	int		 noindex;
 	/* per combination of the index: w slots, counters, whether it
 	 * holds sums not yet settled (and the list of those) */
@@ -121,6 +124,7 @@ tracker_free(struct tracker *t)
 	free(t->cand);
 	free(t->bcand);
 	free(t->test);
+	free(t->conj);
 	free(t->acc);
 	free(t->cst);
 	free(t->cdirty);
@@ -141,6 +145,7 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		struct trk *nt = realloc(t->trk, cap * sizeof(*nt));
 		uint32_t *nc;
 		const struct filter **nf;
+		struct filter_conj *ncj;
 		uint8_t *nu;
 		struct tslot *ns;
 		size_t sz = (size_t)cap * t->w * sizeof(*ns);
@@ -158,6 +163,9 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		if ((nf = reallocarray(t->test, cap, sizeof(*nf))) == NULL)
 			return -1;
 		t->test = nf;
+		if ((ncj = reallocarray(t->conj, cap, sizeof(*ncj))) == NULL)
+			return -1;
+		t->conj = ncj;
 		if ((nu = realloc(t->unit, cap)) == NULL)
 			return -1;
 		t->unit = nu;
@@ -183,6 +191,10 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 	k->mult = mult > 0 ? mult : 1;
 	t->unit[t->n] = k->mult == 1;
 	t->test[t->n] = k->rf != NULL ? k->rf : k->f;
+	t->conj[t->n].n = 0;
+	if (t->test[t->n] != NULL &&
+	    filter_conj(t->test[t->n], &t->conj[t->n]) == 0)
+		t->test[t->n] = NULL;	/* conj[] holds it */
 	if (!t->started) {
 		uint64_t b = now_ms / t->step_ms;
 
@@ -546,8 +558,10 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 				    ~TRKINDEX_EXACT;
 				const struct filter *f = t->test[k];
 
-				if (!(c & TRKINDEX_EXACT) && f != NULL &&
-				    !filter_match(f, &r[j]))
+				if (!(c & TRKINDEX_EXACT) && (f != NULL ?
+				    !filter_match(f, &r[j]) :
+				    t->conj[k].n > 0 &&
+				    !filter_conj_match(&t->conj[k], &r[j])))
 					continue;
 				t->bcand[used++] = k;
 			}

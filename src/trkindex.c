@@ -903,7 +903,8 @@ struct krange {
 
 /* Addresses, whose cells are many, apart from the fields of few values,
  * so that the combinations of one do not multiply those of the other. */
-static const struct krange groups[] = { { K_V4S, 2 }, { K_PORTS, 5 } };
+static const struct krange groups[TRKINDEX_GROUPS] = { { K_V4S, 2 },
+    { K_PORTS, 5 } };
 static const struct krange tables[] = { { K_V4S, 2 }, { K_PORTS, 2 },
     { K_IFS, 2 }, { K_PROTO, 1 } };
 
@@ -1077,7 +1078,7 @@ void
 trkindex_prepare(struct trkindex *x, const struct flowrec *r,
     struct trkindex_pre *pre)
 {
-	uint32_t *k = pre->k, kt[NKEY];
+	uint32_t *k = pre->k;
 
 	memset(k, 0, sizeof(pre->k));
 	/* a field not sent passes no test on it: no lookup */
@@ -1103,18 +1104,27 @@ trkindex_prepare(struct trkindex *x, const struct flowrec *r,
 	/* protocols are filed on one side only (file_pin) */
 	if (r->fields & FR_HAS_PROTO)
 		k[K_PROTO] = hash_key(&x->h[TBL_PROTO][0], r->proto);
-	for (size_t g = 0; g < TRKINDEX_GROUPS; g++) {
-		pre->hh[g] = 0;
-		if (!range_any(k, &groups[g]))
-			continue;
-		range_key(k, &groups[g], kt);
-		pre->hh[g] = memo_hash(kt);	/* never 0: 0 is "none" */
-		/* the memo slot is read in trkindex_lookup_pre: fetch it
-		 * while the caller prepares the next flows */
-		if (x->mslots > 0)
+	/* the two groups' keys written out (groups[]): this runs for every
+	 * flow */
+	pre->hh[0] = pre->hh[1] = 0;
+	if ((k[K_V4S] | k[K_V4D]) != 0) {
+		uint32_t kt[NKEY] = { k[K_V4S], k[K_V4D], 0, 0, 0, 0, 0 };
+
+		pre->hh[0] = memo_hash(kt);	/* never 0: 0 is "none" */
+	}
+	if ((k[K_PORTS] | k[K_PORTD] | k[K_IFS] | k[K_IFD] | k[K_PROTO]) !=
+	    0) {
+		uint32_t kt[NKEY] = { 0, 0, k[K_PORTS], k[K_PORTD], k[K_IFS],
+		    k[K_IFD], k[K_PROTO] };
+
+		pre->hh[1] = memo_hash(kt);
+	}
+	/* the memo slots are read in trkindex_lookup_pre: ask for them
+	 * while the caller prepares the next flows */
+	for (int g = 0; g < TRKINDEX_GROUPS && x->mslots > 0; g++)
+		if (pre->hh[g] != 0)
 			__builtin_prefetch(&x->memo[(uint32_t)(pre->hh[g] >>
 			    32) & (x->mslots - 1)]);
-	}
 }
 
 unsigned

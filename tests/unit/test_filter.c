@@ -798,6 +798,84 @@ test_pins_exact(void **state)
 	}
 }
 
+/* A filter copied flat (filter_conj) decides every flow as the filter
+ * does; filters it cannot hold are refused. */
+static void
+test_conj(void **state)
+{
+	static const struct {
+		const char	*expr;
+		int		 ok;
+	} c[] = {
+		{ "exporter 127.0.0.2 and not dst port 53", 1 },
+		{ "dst port 443 and proto tcp", 1 },
+		{ "src net 10.0.0.0/8 and bytes > 100 and not in if 2", 1 },
+		{ "dst ip 192.168.0.7", 1 },
+		{ "proto udp", 1 },
+		{ "not port 22", 1 },		/* both sides, a number */
+		{ "port 80 and dst port 443 and in if 1 and out if 2", 1 },
+		{ "port 80 and dst port 443 and in if 1 and out if 2 and "
+		    "proto tcp", 0 },		/* five tests */
+		{ "net 10.0.0.0/8 and proto udp", 0 },	/* either side */
+		{ "port 80 or port 443", 0 },
+		{ "dst port in [80, 443] and proto tcp", 0 },	/* a list */
+		{ "src net 2001:db8::/32 and proto tcp", 0 },
+		{ "not (port 80 and proto tcp)", 0 },
+	};
+	char err[256];
+	uint64_t seed = 11;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct filter *f = filter_compile(c[i].expr, NULL, err,
+		    sizeof(err));
+		struct filter_conj cj;
+		unsigned pass = 0;
+
+		if (f == NULL)
+			fail_msg("%s: %s", c[i].expr, err);
+		if ((filter_conj(f, &cj) == 0) != c[i].ok)
+			fail_msg("%s: filter_conj %s", c[i].expr, c[i].ok ?
+			    "refused it" : "took it");
+		if (!c[i].ok) {
+			assert_int_equal(cj.n, 0);
+			filter_free(f);
+			continue;
+		}
+		for (int k = 0; k < 20000; k++) {
+			struct flowrec r;
+			uint32_t x;
+
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			x = (uint32_t)(seed >> 11);
+			r = recs[k % NREC];
+			r.src.v4 = (x & 1 ? 0x0a000000u : 0xc0a80000u) |
+			    (x >> 1 & 0x1ff);
+			r.dst.v4 = (x & 2 ? 0x0a000000u : 0xc0a80007u);
+			r.exporter.v4 = 0x7f000001u + (x >> 5) % 3;
+			r.exp_af = FR_AF_INET;
+			r.sport = (uint16_t)(x & 4 ? 80 : x & 64 ? 22 : 1000);
+			r.dport = (uint16_t)(x & 8 ? 443 : x & 16 ? 53 : 22);
+			r.proto = x & 32 ? 17 : 6;
+			r.in_if = 1 + (x >> 7) % 3;
+			r.out_if = 1 + (x >> 9) % 3;
+			r.octets = (x >> 11) % 300;
+			if (x >> 20 & 1)	/* sometimes a field not sent */
+				r.fields &= ~(uint32_t)(x >> 21 & 1 ?
+				    FR_HAS_PORTS : FR_HAS_OCTETS);
+			if (filter_conj_match(&cj, &r) != filter_match(f, &r))
+				fail_msg("%s: differs on flow %d", c[i].expr,
+				    k);
+			pass += filter_match(f, &r);
+		}
+		/* both outcomes were seen */
+		assert_true(pass > 0 && pass < 20000);
+		filter_free(f);
+	}
+}
+
 int
 main(void)
 {
@@ -805,6 +883,7 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_residual),
+		cmocka_unit_test(test_conj),
 		cmocka_unit_test(test_pins_exact),
 		cmocka_unit_test(test_canon),
 		cmocka_unit_test(test_errors),
