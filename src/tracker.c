@@ -87,9 +87,8 @@ struct tracker {
 	 * holds sums not yet settled (and the list of those) */
 	struct tslot	*acc;
 	struct cstat	*cst;
-	uint8_t		*cdirty;
-	uint32_t	*dirty;
-	uint32_t	 ndirty, cacc;
+	uint32_t	 cacc;
+	int		 pending;	/* sums not settled */
 };
 
 struct tracker *
@@ -127,8 +126,6 @@ tracker_free(struct tracker *t)
 	free(t->conj);
 	free(t->acc);
 	free(t->cst);
-	free(t->cdirty);
-	free(t->dirty);
 	trkindex_free(t->ix);
 	free(t);
 }
@@ -337,8 +334,6 @@ acc_room(struct tracker *t)
 	uint32_t need = trkindex_combos(t->ix), cap;
 	struct tslot *na;
 	struct cstat *nc;
-	uint8_t *nd;
-	uint32_t *nl;
 
 	if (need <= t->cacc)
 		return 0;
@@ -359,13 +354,6 @@ acc_room(struct tracker *t)
 		return -1;
 	memset(nc + t->cacc, 0, (cap - t->cacc) * sizeof(*nc));
 	t->cst = nc;
-	if ((nd = realloc(t->cdirty, cap)) == NULL)
-		return -1;
-	memset(nd + t->cacc, 0, cap - t->cacc);
-	t->cdirty = nd;
-	if ((nl = reallocarray(t->dirty, cap, sizeof(*nl))) == NULL)
-		return -1;
-	t->dirty = nl;
 	t->cacc = cap;
 	return 0;
 }
@@ -377,10 +365,7 @@ count_combo(struct tracker *t, uint32_t c, const struct spread *sp,
 {
 	struct tslot *s = t->acc + (size_t)c * t->w;
 
-	if (!t->cdirty[c]) {
-		t->cdirty[c] = 1;
-		t->dirty[t->ndirty++] = c;
-	}
+	t->pending = 1;
 	if (sp->fslot >= 0)
 		s[sp->fslot].flw += 1;
 	else
@@ -399,13 +384,23 @@ count_combo(struct tracker *t, uint32_t c, const struct spread *sp,
 static void
 settle(struct tracker *t)
 {
-	for (uint32_t d = 0; d < t->ndirty; d++) {
-		uint32_t c = t->dirty[d];
+	uint32_t nc = trkindex_combos(t->ix);
+
+	if (!t->pending)
+		goto done;
+	/* every combination: flagging the ones used would cost each flow
+	 * more than this costs each step */
+	for (uint32_t c = 0; c < nc && c < t->cacc; c++) {
 		struct tslot *a = t->acc + (size_t)c * t->w;
 		struct cstat *cs = &t->cst[c];
 		const uint32_t *ids;
-		unsigned n = trkindex_combo_ids(t->ix, c, &ids);
+		unsigned n, any = cs->outside > 0 || cs->late_flows > 0;
 
+		for (unsigned j = 0; j < t->w && !any; j++)
+			any = a[j].flw != 0 || a[j].oct != 0 || a[j].pkt != 0;
+		if (!any)
+			continue;
+		n = trkindex_combo_ids(t->ix, c, &ids);
 		for (unsigned i = 0; i < n; i++) {
 			struct trk *k = &t->trk[ids[i]];
 			struct tslot *s = t->slots + (size_t)ids[i] * t->w;
@@ -430,9 +425,9 @@ settle(struct tracker *t)
 		}
 		memset(a, 0, t->w * sizeof(*a));
 		memset(cs, 0, sizeof(*cs));
-		t->cdirty[c] = 0;
 	}
-	t->ndirty = 0;
+	t->pending = 0;
+done:
 	/* no sums held: the index may make room for today's flows */
 	if (trkindex_combos(t->ix) >= TRKINDEX_COMBOS / 4)
 		trkindex_forget(t->ix);
