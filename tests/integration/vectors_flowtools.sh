@@ -128,11 +128,13 @@ check_layout() {
 	TZ=$1 fk_start "$_d/log" "$_d/ctl" --hostname ftoracle \
 	    --control "$_d/ctl" --statefile "$_d/state" -D -w "$_d/w" \
 	    -V 5 -z0 -N "$2" "127.0.0.1/0/$PORT"
-	# the control socket may come before the first tmp- file: wait (up
-	# to 20 s: an ASan build on a loaded machine is slow to start)
+	# the control socket may come before the work directory and its
+	# first tmp- file: wait (up to 20 s: an ASan build on a loaded
+	# machine is slow).  A directory not there yet is no file yet, not
+	# the end of the wait.
 	_i=0
-	while open=$(cd "$_d/w" 2>/dev/null && find . -type f | sed 's#^\./##') &&
-	    [ -z "$open" ] && [ $_i -lt 400 ]; do
+	while open=$( (cd "$_d/w" 2>/dev/null && find . -type f) |
+	    sed 's#^\./##'); [ -z "$open" ] && [ $_i -lt 400 ]; do
 		_i=$((_i + 1))
 		sleep 0.05
 	done
