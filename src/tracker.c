@@ -18,10 +18,10 @@
  * A flow is tested only against the candidates the tracking index
  * (trkindex.h) gives for it, unless tracker_use_index() turned it off.
  * The trackings the index knows a flow passes come in combinations: the
- * flow is added once to its combination's slots (acc, laid out like a
- * tracking's), and settle() adds those sums, times each tracking's
- * multiplier, to every tracking of the combination before a bucket is
- * final, before statistics are read and before a reload takes them over.
+ * flow is added once to its combination's slots (acc, bucket by bucket),
+ * and settle() adds those sums, times each tracking's multiplier, to
+ * every tracking of the combination before a bucket is final, before
+ * statistics are read and before a reload takes them over.
  * Sums grouped so differ from adding flow by flow in the last bits of a
  * double only (share fractions, multipliers); whole numbers of octets and
  * packets stay exact.
@@ -55,6 +55,13 @@ struct trk {
 	struct tracker_stats	 st;
 };
 
+/* A combination's sums of one bucket.  The sums are laid out bucket by
+ * bucket, so that what a step's flows add to is one dense stretch, not a
+ * line per combination: the daemon's cache holds it. */
+struct acell {
+	double		oct, pkt, flw;
+};
+
 /* What a combination saw outside its slots, for its trackings. */
 struct cstat {
 	uint64_t	 outside;	/* flows starting outside the window */
@@ -82,10 +89,13 @@ struct tracker {
 	/* or, when it is an "and" of simple tests, those (filter_conj):
 	 * no test and conj n 0: nothing to run */
 	struct filter_conj *conj;
+	/* per tracking: the one IPv4 exporter its filter pins (0: none);
+	 * a flow from another exporter cannot pass, its filter is not run */
+	uint32_t	*rexp;
 	int		 noindex;
 	/* per combination of the index: w slots, counters, whether it
 	 * holds sums not yet settled (and the list of those) */
-	struct tslot	*acc;
+	struct acell	*acc;		/* slot-major: acc[slot * cacc + c] */
 	struct cstat	*cst;
 	uint32_t	 cacc;
 	int		 pending;	/* sums not settled */
@@ -124,10 +134,30 @@ tracker_free(struct tracker *t)
 	free(t->bcand);
 	free(t->test);
 	free(t->conj);
+	free(t->rexp);
 	free(t->acc);
 	free(t->cst);
 	trkindex_free(t->ix);
 	free(t);
+}
+
+/* The one IPv4 exporter address every flow passing f comes from, or 0
+ * (filter_pins: a necessary condition). */
+static uint32_t
+pinned_exporter(const struct filter *f)
+{
+	struct filter_pins ps;
+	const struct filter_pin *p;
+	uint32_t a = 0;
+
+	if (f == NULL || filter_pins(f, &ps) == -1)
+		return 0;
+	p = &ps.k[FILTER_PIN_EXPORTER];
+	if (p->pinned && p->n == 1 && p->pfx[0].af == FR_AF_INET &&
+	    p->pfx[0].len == 32)
+		a = p->pfx[0].a.v4;
+	filter_pins_free(&ps);
+	return a;
 }
 
 int
@@ -163,6 +193,9 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 		if ((ncj = reallocarray(t->conj, cap, sizeof(*ncj))) == NULL)
 			return -1;
 		t->conj = ncj;
+		if ((nc = reallocarray(t->rexp, cap, sizeof(*nc))) == NULL)
+			return -1;
+		t->rexp = nc;
 		if ((nu = realloc(t->unit, cap)) == NULL)
 			return -1;
 		t->unit = nu;
@@ -189,6 +222,7 @@ tracker_add(struct tracker *t, const struct filter *f, double mult,
 	t->unit[t->n] = k->mult == 1;
 	t->test[t->n] = k->rf != NULL ? k->rf : k->f;
 	t->conj[t->n].n = 0;
+	t->rexp[t->n] = pinned_exporter(f);
 	if (t->test[t->n] != NULL &&
 	    filter_conj(t->test[t->n], &t->conj[t->n]) == 0)
 		t->test[t->n] = NULL;	/* conj[] holds it */
@@ -332,7 +366,7 @@ static int
 acc_room(struct tracker *t)
 {
 	uint32_t need = trkindex_combos(t->ix), cap;
-	struct tslot *na;
+	struct acell *na;
 	struct cstat *nc;
 
 	if (need <= t->cacc)
@@ -340,14 +374,13 @@ acc_room(struct tracker *t)
 	for (cap = t->cacc ? t->cacc : 64; cap < need; cap *= 2)
 		;
 	/* past that (a long lateness), the trackings one by one */
-	if ((size_t)cap * t->w * sizeof(struct tslot) > TRK_ACC_MAX)
+	if ((size_t)cap * t->w * sizeof(struct acell) > TRK_ACC_MAX)
 		return -1;
-	if ((na = aligned_alloc(sizeof(*na), (size_t)cap * t->w *
-	    sizeof(*na))) == NULL)
+	if ((na = calloc((size_t)cap * t->w, sizeof(*na))) == NULL)
 		return -1;
-	memset(na, 0, (size_t)cap * t->w * sizeof(*na));
-	if (t->cacc > 0)
-		memcpy(na, t->acc, (size_t)t->cacc * t->w * sizeof(*na));
+	for (unsigned j = 0; j < t->w && t->cacc > 0; j++)
+		memcpy(na + (size_t)j * cap, t->acc + (size_t)j * t->cacc,
+		    t->cacc * sizeof(*na));
 	free(t->acc);
 	t->acc = na;
 	if ((nc = reallocarray(t->cst, cap, sizeof(*nc))) == NULL)
@@ -363,16 +396,17 @@ static inline void
 count_combo(struct tracker *t, uint32_t c, const struct spread *sp,
     const struct flowrec *r)
 {
-	struct tslot *s = t->acc + (size_t)c * t->w;
+	struct acell *s = t->acc + c;
+	size_t st = t->cacc;
 
 	t->pending = 1;
 	if (sp->fslot >= 0)
-		s[sp->fslot].flw += 1;
+		s[sp->fslot * st].flw += 1;
 	else
 		t->cst[c].outside++;
 	for (unsigned i = 0; i < sp->n; i++) {
-		s[sp->slot[i]].oct += sp->oct[i];
-		s[sp->slot[i]].pkt += sp->pkt[i];
+		s[sp->slot[i] * st].oct += sp->oct[i];
+		s[sp->slot[i] * st].pkt += sp->pkt[i];
 	}
 	if (sp->late > 0) {
 		t->cst[c].late_flows++;
@@ -391,13 +425,15 @@ settle(struct tracker *t)
 	/* every combination: flagging the ones used would cost each flow
 	 * more than this costs each step */
 	for (uint32_t c = 0; c < nc && c < t->cacc; c++) {
-		struct tslot *a = t->acc + (size_t)c * t->w;
+		struct acell *a = t->acc + c;
+		size_t st = t->cacc;
 		struct cstat *cs = &t->cst[c];
 		const uint32_t *ids;
 		unsigned n, any = cs->outside > 0 || cs->late_flows > 0;
 
 		for (unsigned j = 0; j < t->w && !any; j++)
-			any = a[j].flw != 0 || a[j].oct != 0 || a[j].pkt != 0;
+			any = a[j * st].flw != 0 || a[j * st].oct != 0 ||
+			    a[j * st].pkt != 0;
 		if (!any)
 			continue;
 		n = trkindex_combo_ids(t->ix, c, &ids);
@@ -407,23 +443,26 @@ settle(struct tracker *t)
 			double m = k->mult;
 
 			for (unsigned j = 0; j < t->w; j++) {
-				if (a[j].flw == 0 && a[j].oct == 0 &&
-				    a[j].pkt == 0)
+				const struct acell *aj = &a[j * st];
+
+				if (aj->flw == 0 && aj->oct == 0 &&
+				    aj->pkt == 0)
 					continue;
-				s[j].flw += a[j].flw;
+				s[j].flw += aj->flw;
 				if (t->unit[ids[i]]) {
-					s[j].oct += a[j].oct;
-					s[j].pkt += a[j].pkt;
+					s[j].oct += aj->oct;
+					s[j].pkt += aj->pkt;
 				} else {
-					s[j].oct += a[j].oct * m;
-					s[j].pkt += a[j].pkt * m;
+					s[j].oct += aj->oct * m;
+					s[j].pkt += aj->pkt * m;
 				}
 			}
 			k->st.matched += cs->outside;
 			k->st.late_flows += cs->late_flows;
 			k->st.late_octets += cs->late_octets * m;
 		}
-		memset(a, 0, t->w * sizeof(*a));
+		for (unsigned j = 0; j < t->w; j++)
+			memset(&a[j * st], 0, sizeof(*a));
 		memset(cs, 0, sizeof(*cs));
 	}
 	t->pending = 0;
@@ -460,8 +499,8 @@ static inline void
 prefetch_sums(const struct tracker *t, const struct flowrec *r, uint32_t c)
 {
 	if (c < t->cacc)
-		__builtin_prefetch(t->acc + (size_t)c * t->w +
-		    r->first_ms / t->step_ms % t->w, 1);
+		__builtin_prefetch(t->acc + (size_t)(r->first_ms / t->step_ms %
+		    t->w) * t->cacc + c, 1);
 }
 
 /* Count r, spread as sp, into its combinations co and the trackings of
@@ -553,6 +592,10 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 				    ~TRKINDEX_EXACT;
 				const struct filter *f = t->test[k];
 
+				if (!(c & TRKINDEX_EXACT) && (t->rexp[k] != 0 &&
+				    (r[j].exp_af != FR_AF_INET ||
+				    r[j].exporter.v4 != t->rexp[k])))
+					continue;
 				if (!(c & TRKINDEX_EXACT) && (f != NULL ?
 				    !filter_match(f, &r[j]) :
 				    t->conj[k].n > 0 &&
