@@ -61,9 +61,6 @@ struct xplist {
 	size_t		 n, cap;
 };
 
-/* A combination: the ids one flow's source and destination cells of one
- * table give together, each once; exact ones first (bare ids), then the
- * ones whose filter must still be run. */
 /*
  * The cells a flow meets, one per side of each table (the deepest with
  * ids, 0: none): IPv4 source and destination, ports, interfaces,
@@ -72,6 +69,9 @@ struct xplist {
  */
 enum { K_V4S, K_V4D, K_PORTS, K_PORTD, K_IFS, K_IFD, K_PROTO, NKEY };
 
+/* A combination: the ids the cells of one key give together, each once;
+ * exact ones first (bare ids), then the ones whose filter must still be
+ * run. */
 struct xcombo {
 	uint32_t	*ids;
 	uint32_t	 nex, n;
@@ -136,6 +136,8 @@ struct trkindex {
 	struct trkindex_stats st;
 };
 
+static void unfreeze(struct trkindex *);
+
 struct trkindex *
 trkindex_new(void)
 {
@@ -169,10 +171,7 @@ trkindex_free(struct trkindex *x)
 	free(x->always);
 	free(x->stamp);
 	trkindex_forget(x);
-	free(x->froot[0]);
-	free(x->froot[1]);
-	free(x->fnode);
-	free(x->fpk);
+	unfreeze(x);
 	free(x->combos);
 	free(x->memo);
 	free(x);
@@ -602,13 +601,10 @@ pk_of(const struct trkindex *x, uint32_t c)
 	return p;
 }
 
-/* Make the packed trie; -1 (the lookups then read the one built) when out
- * of memory. */
-static int
-freeze(struct trkindex *x)
+/* Drop the packed trie. */
+static void
+unfreeze(struct trkindex *x)
 {
-	size_t used = 0, k = 0;
-
 	free(x->froot[0]);
 	free(x->froot[1]);
 	free(x->fnode);
@@ -616,6 +612,17 @@ freeze(struct trkindex *x)
 	x->froot[0] = x->froot[1] = NULL;
 	x->fnode = NULL;
 	x->fpk = NULL;
+	x->frozen = 0;
+}
+
+/* Make the packed trie; -1 (the lookups then read the one built) when out
+ * of memory. */
+static int
+freeze(struct trkindex *x)
+{
+	size_t used = 0, k = 0;
+
+	unfreeze(x);
 	for (uint32_t nd = 1; nd < x->nnodes; nd++)
 		for (int i = 0; i < 256; i++)
 			used += x->nodes[nd][i] != 0;
@@ -679,7 +686,8 @@ fnode_get(const struct trkindex *x, uint32_t nd, unsigned s)
 	return &x->fpk[cn->first + cn->pre[s / 64] + popcount64(w & (bit - 1))];
 }
 
-/* v4_key() on the packed trie. */
+/* The deepest cell with ids a flow meets in the IPv4 trie (the name of
+ * its v4_path), 0: none; read from the packed trie. */
 static inline uint32_t
 v4_key_packed(const struct trkindex *x, int side, uint32_t a)
 {
@@ -703,25 +711,6 @@ v4_key_packed(const struct trkindex *x, int side, uint32_t a)
 	if (pk->child == 0 || (pk = fnode_get(x, pk->child, a & 255)) == NULL)
 		return k;
 	return pk->keycell != 0 ? pk->keycell : k;
-}
-
-/* The deepest cell with ids a flow meets in the IPv4 trie (its path's
- * name), 0: none. */
-static inline uint32_t
-v4_key(const struct trkindex *x, const struct xhash *root, uint32_t a)
-{
-	uint32_t c = xhash_get(root, a >> 16), nd, k;
-
-	if (c == 0)
-		return 0;
-	k = x->cells[c].n > 0 ? c : 0;
-	if ((nd = x->cells[c].child) == 0 ||
-	    (c = x->nodes[nd][a >> 8 & 255]) == 0)
-		return k;
-	k = x->cells[c].n > 0 ? c : k;
-	if ((nd = x->cells[c].child) == 0 || (c = x->nodes[nd][a & 255]) == 0)
-		return k;
-	return x->cells[c].n > 0 ? c : k;
 }
 
 static inline void
@@ -794,23 +783,30 @@ memo_hash(const uint32_t *k)
 	return h != 0 ? h : 1;		/* 0 means "no key" */
 }
 
+/* The empty slot a key of hash hh goes to in memo m of slots slots. */
+static uint32_t
+memo_free_slot(const struct xmemo *m, uint32_t slots, uint64_t hh)
+{
+	uint32_t h = (uint32_t)(hh >> 32) & (slots - 1);
+
+	while (m[h].combo != 0)
+		h = (h + 1) & (slots - 1);
+	return h;
+}
+
 /* Twice the slots (or the first ones); -1: out of memory. */
 static int
 memo_grow(struct trkindex *x)
 {
-	uint32_t ns = x->mslots ? x->mslots * 2 : MEMO_MIN, h;
+	uint32_t ns = x->mslots ? x->mslots * 2 : MEMO_MIN;
 	struct xmemo *nm = calloc(ns, sizeof(*nm));
 
 	if (nm == NULL)
 		return -1;
-	for (uint32_t i = 0; i < x->mslots; i++) {
-		if (x->memo[i].combo == 0)
-			continue;
-		h = (uint32_t)(memo_hash(x->memo[i].k) >> 32) & (ns - 1);
-		for (; nm[h].combo != 0; h = (h + 1) & (ns - 1))
-			;
-		nm[h] = x->memo[i];
-	}
+	for (uint32_t i = 0; i < x->mslots; i++)
+		if (x->memo[i].combo != 0)
+			nm[memo_free_slot(nm, ns, memo_hash(x->memo[i].k))] =
+			    x->memo[i];
 	free(x->memo);
 	x->memo = nm;
 	x->mslots = ns;
@@ -831,14 +827,13 @@ memo_find(const struct trkindex *x, const uint32_t *k, uint64_t hh)
 	return 0;
 }
 
-/* Make the combination (number + 1) of key k from paths p, while fewer
- * than limit are kept; 0 when not. */
+/* Make the combination (number + 1) of key k (memo_hash hh) from paths
+ * p, while fewer than limit are kept; 0 when not. */
 static uint32_t
 memo_add(struct trkindex *x, const struct xpath *p, const uint32_t *k,
-    uint32_t limit)
+    uint64_t hh, uint32_t limit)
 {
 	struct xcombo *cb;
-	uint64_t hh = memo_hash(k);
 	uint32_t h;
 
 	if (x->ncombos >= limit)
@@ -851,9 +846,7 @@ memo_add(struct trkindex *x, const struct xpath *p, const uint32_t *k,
 	cb = &x->combos[x->ncombos];
 	if (combo_build(x, cb, p, k) == -1)
 		return 0;
-	for (h = (uint32_t)(hh >> 32) & (x->mslots - 1); x->memo[h].combo != 0;
-	    h = (h + 1) & (x->mslots - 1))
-		;
+	h = memo_free_slot(x->memo, x->mslots, hh);
 	memcpy(x->memo[h].k, k, sizeof(x->memo[h].k));
 	x->memo[h].combo = ++x->ncombos;
 	return x->ncombos;
@@ -918,9 +911,7 @@ range_any(const uint32_t *k, const struct krange *g)
 	return any != 0;
 }
 
-/* The combination (number + 1) of the keys of range g, made while fewer
- * than limit are kept (paths found once, on the first one made); 0: no
- * room. */
+/* The keys of range g of k, the others 0, into kt. */
 static inline void
 range_key(const uint32_t *k, const struct krange *g, uint32_t *kt)
 {
@@ -929,7 +920,9 @@ range_key(const uint32_t *k, const struct krange *g, uint32_t *kt)
 		kt[i] = k[i];
 }
 
-/* hh: memo_hash of the range's key, or 0 to compute it here. */
+/* The combination (number + 1) of the keys of range g, made while fewer
+ * than limit are kept (paths found once, on the first one made); 0: no
+ * room.  hh: memo_hash of the range's key, or 0 to compute it here. */
 static inline uint32_t
 range_combo(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
     const struct krange *g, uint64_t hh, uint32_t limit, struct xpath *p,
@@ -946,7 +939,7 @@ range_combo(struct trkindex *x, const struct flowrec *r, const uint32_t *k,
 		paths_of(x, r, k, p);
 		*havep = 1;
 	}
-	return memo_add(x, p, kt, limit);
+	return memo_add(x, p, kt, hh, limit);
 }
 
 /*
@@ -1088,10 +1081,17 @@ trkindex_prepare(struct trkindex *x, const struct flowrec *r,
 		if (r->fields & FR_HAS_DSTADDR)
 			k[K_V4D] = v4_key_packed(x, 1, r->dst.v4);
 	} else if (r->af == FR_AF_INET) {
-		if (r->fields & FR_HAS_SRCADDR)
-			k[K_V4S] = v4_key(x, &x->h[TBL_V4][0], r->src.v4);
-		if (r->fields & FR_HAS_DSTADDR)
-			k[K_V4D] = v4_key(x, &x->h[TBL_V4][1], r->dst.v4);
+		/* no memory for the packed trie: the one built */
+		struct xpath p;
+
+		if (r->fields & FR_HAS_SRCADDR) {
+			v4_path(x, &x->h[TBL_V4][0], r->src.v4, &p);
+			k[K_V4S] = p.n > 0 ? p.c[p.n - 1] : 0;
+		}
+		if (r->fields & FR_HAS_DSTADDR) {
+			v4_path(x, &x->h[TBL_V4][1], r->dst.v4, &p);
+			k[K_V4D] = p.n > 0 ? p.c[p.n - 1] : 0;
+		}
 	}
 	if (r->fields & FR_HAS_PORTS) {
 		k[K_PORTS] = hash_key(&x->h[TBL_PORT][0], r->sport);
