@@ -93,8 +93,8 @@ struct tracker {
 	 * a flow from another exporter cannot pass, its filter is not run */
 	uint32_t	*rexp;
 	int		 noindex;
-	/* per combination of the index: w slots, counters, whether it
-	 * holds sums not yet settled (and the list of those) */
+	/* per combination of the index: w slots, counters; whether any
+	 * holds sums not yet settled */
 	struct acell	*acc;		/* slot-major: acc[slot * cacc + c] */
 	struct cstat	*cst;
 	uint32_t	 cacc;
@@ -494,6 +494,18 @@ put_linear(struct tracker *t, const struct flowrec *r)
 	}
 }
 
+/* Does r pass what index candidate k still tests? */
+static inline int
+cand_passes(const struct tracker *t, uint32_t k, const struct flowrec *r)
+{
+	if (t->rexp[k] != 0 && (r->exp_af != FR_AF_INET ||
+	    r->exporter.v4 != t->rexp[k]))
+		return 0;
+	if (t->test[k] != NULL)
+		return filter_match(t->test[k], r);
+	return t->conj[k].n == 0 || filter_conj_match(&t->conj[k], r);
+}
+
 /* Ask for the sums of combination c that r adds to first. */
 static inline void
 prefetch_sums(const struct tracker *t, const struct flowrec *r, uint32_t c)
@@ -590,18 +602,10 @@ tracker_put(struct tracker *t, const struct flowrec *recs, unsigned n)
 			for (q = 0; q < nc; q++) {
 				uint32_t c = t->cand[q], k = c &
 				    ~TRKINDEX_EXACT;
-				const struct filter *f = t->test[k];
 
-				if (!(c & TRKINDEX_EXACT) && (t->rexp[k] != 0 &&
-				    (r[j].exp_af != FR_AF_INET ||
-				    r[j].exporter.v4 != t->rexp[k])))
-					continue;
-				if (!(c & TRKINDEX_EXACT) && (f != NULL ?
-				    !filter_match(f, &r[j]) :
-				    t->conj[k].n > 0 &&
-				    !filter_conj_match(&t->conj[k], &r[j])))
-					continue;
-				t->bcand[used++] = k;
+				if ((c & TRKINDEX_EXACT) || cand_passes(t, k,
+				    &r[j]))
+					t->bcand[used++] = k;
 			}
 			fb[j].m = used - fb[j].first;
 			for (q = 0; q < fb[j].nco; q++)
@@ -624,16 +628,16 @@ tracker_advance(struct tracker *t, uint64_t now_ms, tracker_cb cb,
 
 	if (!t->started)
 		return 0;
-	/* The index short of room for combinations (a burst of new ones):
-	 * hand their sums over so that it may forget them (once a second,
-	 * the daemon's tick), rather than counting tracking by tracking until
-	 * the step closes. */
-	if (trkindex_combos(t->ix) >= TRKINDEX_COMBOS / 4 * 3)
-		settle(t);
 	/* After a clock jump, skip what can no longer hold anything. */
 	if (now_b > t->open + t->lateness + t->w)
 		t->open = now_b - t->lateness - t->w;
-	if (t->open + t->lateness < now_b)
+	/* The combinations' sums go to their trackings before a bucket is
+	 * final; and when the index is short of room for combinations (a
+	 * burst of new ones) so that it may forget them (once a second, the
+	 * daemon's tick), rather than counting tracking by tracking until
+	 * the step closes. */
+	if (t->open + t->lateness < now_b ||
+	    trkindex_combos(t->ix) >= TRKINDEX_COMBOS / 4 * 3)
 		settle(t);
 	while (t->open + t->lateness < now_b) {
 		unsigned s = (unsigned)(t->open % t->w);
