@@ -184,6 +184,19 @@ idxq_main(void *arg)
 	return NULL;
 }
 
+/* The queue's locks and strings, and the queue: once its thread is gone
+ * (or was never started). */
+static void
+idxq_free(struct idxq *q)
+{
+	pthread_cond_destroy(&q->cv_idle);
+	pthread_cond_destroy(&q->cv_work);
+	pthread_mutex_destroy(&q->mu);
+	free(q->root);
+	free(q->dir);
+	free(q);
+}
+
 struct idxq *
 idxq_start(const char *index_dir, const char *root)
 {
@@ -207,12 +220,7 @@ idxq_start(const char *index_dir, const char *root)
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&q->cv_idle, NULL);
 	if (pthread_create(&q->thr, NULL, idxq_main, q) != 0) {
-		pthread_cond_destroy(&q->cv_idle);
-		pthread_cond_destroy(&q->cv_work);
-		pthread_mutex_destroy(&q->mu);
-		free(q->root);
-		free(q->dir);
-		free(q);
+		idxq_free(q);
 		return NULL;
 	}
 	return q;
@@ -270,10 +278,5 @@ idxq_stop(struct idxq *q)
 		q->head = (q->head + 1) % IDXQ_DEPTH;
 		q->count--;
 	}
-	pthread_cond_destroy(&q->cv_idle);
-	pthread_cond_destroy(&q->cv_work);
-	pthread_mutex_destroy(&q->mu);
-	free(q->root);
-	free(q->dir);
-	free(q);
+	idxq_free(q);
 }
