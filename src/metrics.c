@@ -154,25 +154,40 @@ metrics_listeners(const struct control_src *s, FILE *fp)
 	}
 }
 
+/* A family of one sample without labels: name, type, help. */
+struct mplain {
+	const char	*name, *type, *help;
+};
+
+/* Families defs[0 .. n), with the values v. */
+static void
+metrics_plain(FILE *fp, const struct mplain *defs, const uint64_t *v,
+    unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		prom_family(fp, defs[i].name, defs[i].type, defs[i].help);
+		prom_sample(fp, defs[i].name, NULL, 0, v[i]);
+	}
+}
+
 static void
 metrics_totals(const struct control_src *s, FILE *fp)
 {
 	struct collector_totals	t;
-	static const struct {
-		const char	*name, *help;
-	} *d, defs[] = {
-		{ "flowkeep_datagrams_total", "Datagrams received." },
-		{ "flowkeep_received_bytes_total", "Bytes of datagrams." },
-		{ "flowkeep_refused_total", "Datagrams from exporters not on "
-		    "the allow-list, dropped." },
-		{ "flowkeep_corrupt_total", "Datagrams rejected by the "
-		    "decoder, dropped." },
-		{ "flowkeep_flows_total", "Flow records decoded." },
-		{ "flowkeep_kernel_drops_total", "Datagrams dropped by the "
-		    "kernel, all sockets." },
+	static const struct mplain defs[] = {
+		{ "flowkeep_datagrams_total", "counter",
+		    "Datagrams received." },
+		{ "flowkeep_received_bytes_total", "counter",
+		    "Bytes of datagrams." },
+		{ "flowkeep_refused_total", "counter", "Datagrams from "
+		    "exporters not on the allow-list, dropped." },
+		{ "flowkeep_corrupt_total", "counter", "Datagrams rejected by "
+		    "the decoder, dropped." },
+		{ "flowkeep_flows_total", "counter", "Flow records decoded." },
+		{ "flowkeep_kernel_drops_total", "counter", "Datagrams "
+		    "dropped by the kernel, all sockets." },
 	};
 	uint64_t v[6];
-	unsigned i;
 
 	collector_get_totals(s->coll, &t);
 	v[0] = t.datagrams;
@@ -181,11 +196,7 @@ metrics_totals(const struct control_src *s, FILE *fp)
 	v[3] = t.corrupt;
 	v[4] = t.flows;
 	v[5] = t.kernel_drops;
-	for (i = 0; i < 6; i++) {
-		d = &defs[i];
-		prom_family(fp, d->name, "counter", d->help);
-		prom_sample(fp, d->name, NULL, 0, v[i]);
-	}
+	metrics_plain(fp, defs, v, 6);
 }
 
 static void
@@ -289,9 +300,7 @@ static void
 metrics_decoder(const struct control_src *s, FILE *fp)
 {
 	struct proto_stats	ps;
-	static const struct {
-		const char	*name, *type, *help;
-	} *d, defs[] = {
+	static const struct mplain defs[] = {
 		{ "flowkeep_decoder_exporters", "gauge",
 		    "Exporters the decoder holds state for now." },
 		{ "flowkeep_decoder_exporters_limit", "gauge",
@@ -308,7 +317,6 @@ metrics_decoder(const struct control_src *s, FILE *fp)
 		    "v9 data flowsets refused because the bound was reached." },
 	};
 	uint64_t	v[7];
-	unsigned	i;
 
 	proto_get_stats(s->proto, &ps);
 	v[0] = ps.exporters;
@@ -318,11 +326,7 @@ metrics_decoder(const struct control_src *s, FILE *fp)
 	v[4] = ps.pending_bytes_max;
 	v[5] = ps.pending_total;
 	v[6] = ps.pending_refused;
-	for (i = 0; i < 7; i++) {
-		d = &defs[i];
-		prom_family(fp, d->name, d->type, d->help);
-		prom_sample(fp, d->name, NULL, 0, v[i]);
-	}
+	metrics_plain(fp, defs, v, 7);
 }
 
 static void
